@@ -1,0 +1,45 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Controller, Get } from '@nestjs/common';
+import { TenantId } from '@org/service';
+import { query } from '@org/database';
+
+interface InstanceRow {
+  id: string;
+  sso_connection_id: string;
+  sso_app_id: string;
+  app_key: string;
+  app_name: string;
+  has_non_social_logins: boolean;
+  last_login_at: Date | null;
+}
+
+/** Applications of the tenant with their SSO instances (SPEC §5); instances of removed SSO connections are gone. */
+@Controller('v1/applications')
+export class ListApplicationsHttpController {
+  constructor(private readonly em: EntityManager) {}
+
+  @Get()
+  async list(@TenantId() tenantId: string) {
+    const rows = await query<InstanceRow>(
+      this.em,
+      `select i.* from known_instance i
+       join known_sso_connection c on c.id = i.sso_connection_id and c.tenant_id = i.tenant_id and not c.removed
+       where i.tenant_id = ?
+       order by i.app_key, i.app_name, i.sso_connection_id, i.sso_app_id`,
+      [tenantId],
+    );
+    const byApp = new Map<string, { appKey: string; appName: string; instances: unknown[] }>();
+    for (const r of rows) {
+      if (!byApp.has(r.app_key)) byApp.set(r.app_key, { appKey: r.app_key, appName: r.app_name, instances: [] });
+      byApp.get(r.app_key)!.instances.push({
+        instanceId: r.id,
+        ssoConnectionId: r.sso_connection_id,
+        ssoAppId: r.sso_app_id,
+        hasNonSocialLogins: r.has_non_social_logins,
+        lastLoginAt: r.last_login_at ? new Date(r.last_login_at).toISOString() : null,
+        connection: null,
+      });
+    }
+    return { items: [...byApp.values()] };
+  }
+}

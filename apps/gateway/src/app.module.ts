@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ServiceModule } from '@org/service';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import type { GatewayConfig } from './config';
+import { gatewayDatabase } from './database';
+import { RoutingModule } from './routing/routing.module';
+import { TenantModule } from './tenant/tenant.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceModule.forRoot({ name: 'gateway', config, database: gatewayDatabase, internalOnly: false }),
+        TenantModule,
+        RoutingModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
+    };
+  }
+}

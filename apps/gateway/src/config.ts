@@ -1,0 +1,16 @@
+import { commonEnv, loadConfig, portSchema } from '@org/config';
+import { z } from 'zod';
+
+export const gatewayEnv = z.object({
+  ...commonEnv,
+  GATEWAY_PORT: portSchema(8080),
+  /** Interface the gateway listens on; 0.0.0.0 to serve other machines. */
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  ADMIN_API_KEY: z.string().min(16, 'at least 16 characters'),
+  SSO_INGEST_URL: z.url().default('http://127.0.0.1:8081'),
+  CONNECTOR_REGISTRY_URL: z.url().default('http://127.0.0.1:8082'),
+  PROVISIONING_RESOLVER_URL: z.url().default('http://127.0.0.1:8083'),
+});
+export type GatewayConfig = z.infer<typeof gatewayEnv>;
+
+export const loadGatewayConfig = (env = process.env) => loadConfig(gatewayEnv, env);

@@ -1,0 +1,12 @@
+import type { ServiceDatabase } from '@org/database';
+import { OutboxEvent, ProcessedEvent } from '@org/kafka';
+import { MIGRATIONS } from './migrations';
+import { ApiKey } from './tenant/api-key.entity';
+import { Tenant } from './tenant/tenant.entity';
+
+export const gatewayDatabase: ServiceDatabase = {
+  schema: 'gateway',
+  entities: [Tenant, ApiKey, OutboxEvent, ProcessedEvent],
+  migrations: MIGRATIONS,
+  migrationsPath: `${__dirname}/migrations`,
+};

@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { startService } from '@org/service';
+import { AppModule } from './app.module';
+import { loadGatewayConfig } from './config';
+
+const config = loadGatewayConfig();
+void startService(AppModule.forRoot(config), config.GATEWAY_PORT, config.GATEWAY_HOST);

@@ -1,0 +1,24 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ApiKey } from '../api-key.entity';
+import { newApiKey } from '../../auth/api-key';
+import { Tenant } from '../tenant.entity';
+import type { CreateTenantRequest } from './create-tenant.request';
+
+@Injectable()
+export class CreateTenantService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Returns the tenant and its key in clear: the only time anyone sees the key. */
+  async create(input: CreateTenantRequest): Promise<{ tenant: Tenant; apiKey: string }> {
+    const { key, hash } = newApiKey();
+    const tenant = await this.em.transactional(async (em) => {
+      const tenant = em.create(Tenant, { id: randomUUID(), ...input, createdAt: new Date() });
+      em.create(ApiKey, { keyHash: hash, tenantId: tenant.id, createdAt: new Date(), revokedAt: null });
+      await em.flush();
+      return tenant;
+    });
+    return { tenant, apiKey: key };
+  }
+}

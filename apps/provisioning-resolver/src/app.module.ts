@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ServiceModule } from '@org/service';
+import type { ResolverConfig } from './config';
+import { resolverDatabase } from './database';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ResolverConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceModule.forRoot({
+          name: 'provisioning-resolver',
+          config,
+          database: resolverDatabase,
+          internalOnly: true,
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/** One SSO-connected instance of an application: (SSO connection, SSO app id). */
+@Entity({ tableName: 'sso_instance' })
+@Unique({ properties: ['tenantId', 'ssoConnectionId', 'ssoAppId'] })
+export class SsoInstance {
+  /** instanceIdOf(tenant, SSO connection, SSO app id): the same in every service. */
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+
+  @Property({ type: 'uuid' })
+  ssoConnectionId!: string;
+
+  @Property({ type: 'text' })
+  ssoAppId!: string;
+
+  @Property({ type: 'text' })
+  appKey!: string;
+
+  @Property({ type: 'text' })
+  appName!: string;
+
+  /** R2: only non-social logins count as login data. */
+  @Property({ type: 'boolean' })
+  hasNonSocialLogins!: boolean;
+
+  @Property({ type: 'datetime', nullable: true })
+  lastLoginAt!: Date | null;
+}

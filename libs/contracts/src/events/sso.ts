@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { daySchema, eventSchema, idSchema, isoTimeSchema, uuidSchema } from '../envelope';
+
+export const loginMethodSchema = z.enum(['sso', 'social']);
+export type LoginMethod = z.infer<typeof loginMethodSchema>;
+
+const instanceRef = {
+  ssoConnectionId: uuidSchema,
+  ssoAppId: idSchema,
+  appKey: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, . _ - (1 to 64)'),
+  appName: z.string().min(1).max(200),
+};
+
+const ssoUser = { userId: idSchema, email: z.email().max(320) };
+
+// --- sso.events.v1: from SSO platform connectors (outside producers) ---
+
+export const ssoLoginSchema = eventSchema(
+  'sso.login',
+  z.object({ ...instanceRef, ...ssoUser, method: loginMethodSchema, at: isoTimeSchema }),
+);
+export type SsoLoginEvent = z.infer<typeof ssoLoginSchema>;
+
+export const ssoAssignmentsSchema = eventSchema(
+  'sso.assignments',
+  z
+    .object({
+      ...instanceRef,
+      asOf: isoTimeSchema,
+      syncId: idSchema,
+      page: z.int().min(1),
+      pageCount: z.int().min(1).max(100_000),
+      users: z.array(z.object(ssoUser)).max(10_000),
+    })
+    .refine((d) => d.page <= d.pageCount, { message: 'page must not exceed pageCount', path: ['page'] }),
+);
+export type SsoAssignmentsEvent = z.infer<typeof ssoAssignmentsSchema>;
+
+export const ssoEventSchema = z.discriminatedUnion('type', [ssoLoginSchema, ssoAssignmentsSchema]);
+export type SsoEvent = z.infer<typeof ssoEventSchema>;
+
+// --- sso.instances.v1: what sso-ingest knows of SSO connections and instances (compacted) ---
+
+export const ssoConnectionCreatedSchema = eventSchema(
+  'sso.connection.created',
+  z.object({ ssoConnectionId: uuidSchema, platform: z.string(), name: z.string(), createdAt: isoTimeSchema }),
+);
+export const ssoConnectionRemovedSchema = eventSchema(
+  'sso.connection.removed',
+  z.object({ ssoConnectionId: uuidSchema }),
+);
+export const ssoInstanceChangedSchema = eventSchema(
+  'sso.instance.changed',
+  z.object({
+    instanceId: uuidSchema,
+    ...instanceRef,
+    hasNonSocialLogins: z.boolean(),
+    lastLoginAt: isoTimeSchema.nullable(),
+  }),
+);
+export type SsoInstanceChangedEvent = z.infer<typeof ssoInstanceChangedSchema>;
+
+export const ssoInstancesEventSchema = z.discriminatedUnion('type', [
+  ssoConnectionCreatedSchema,
+  ssoConnectionRemovedSchema,
+  ssoInstanceChangedSchema,
+]);
+export type SsoInstancesEvent = z.infer<typeof ssoInstancesEventSchema>;
+
+// --- sso.estimates.v1 and sso.activity.v1 (compacted) ---
+
+export const dayIntervalSchema = z.object({ from: daySchema, to: daySchema.nullable() });
+export type DayInterval = z.infer<typeof dayIntervalSchema>;
+
+export const ssoEstimateSchema = eventSchema(
+  'sso.estimate',
+  z.object({
+    instanceId: uuidSchema,
+    userId: idSchema,
+    email: z.email(),
+    /** Days the user is in the estimate; replaces every earlier interval of this pair. */
+    intervals: z.array(dayIntervalSchema),
+  }),
+);
+export type SsoEstimateEvent = z.infer<typeof ssoEstimateSchema>;
+
+export const ssoActivitySchema = eventSchema(
+  'sso.activity',
+  z.object({ instanceId: uuidSchema, day: daySchema, activeUsers: z.int().min(0) }),
+);
+export type SsoActivityEvent = z.infer<typeof ssoActivitySchema>;

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+
+// Message keys of SPEC §4: one instance's (or one connection's) events share a partition,
+// so they stay in order. Consumers read ids from the envelope, never from the key.
+
+export const ssoEventKey = (tenantId: string, ssoConnectionId: string, ssoAppId: string) =>
+  `${tenantId}:${ssoConnectionId}:${ssoAppId}`;
+
+export const connectorEventKey = (tenantId: string, connectionId: string) => `${tenantId}:${connectionId}`;
+
+export const ssoConnectionKey = (tenantId: string, ssoConnectionId: string) => `${tenantId}:${ssoConnectionId}`;
+
+export const instanceKey = (tenantId: string, instanceId: string) => `${tenantId}:${instanceId}`;
+
+export const estimateKey = (tenantId: string, instanceId: string, userId: string) =>
+  `${tenantId}:${instanceId}:${userId}`;
+
+export const activityKey = (tenantId: string, instanceId: string, day: string) => `${tenantId}:${instanceId}:${day}`;
+
+/**
+ * The id of the instance (SSO connection, SSO app id) of a tenant: a name-based UUID
+ * (RFC 9562 v5 layout over SHA-1), so every service derives the same id from the same
+ * facts and a replay never mints a second one.
+ */
+export function instanceIdOf(tenantId: string, ssoConnectionId: string, ssoAppId: string): string {
+  const hash = createHash('sha1').update(`instance\u0000${tenantId}\u0000${ssoConnectionId}\u0000${ssoAppId}`).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,66 @@
+// Valid example events for tests; override any field. A second entry point
+// (@org/contracts/testing) so production code never imports it.
+import { randomUUID } from 'node:crypto';
+import type { ConnectorSnapshotEvent, SsoAssignmentsEvent, SsoLoginEvent } from './index';
+
+type DataOverrides<E extends { data: unknown }> = Partial<Omit<E, 'data'>> & { data?: Partial<E['data']> };
+
+function envelope<E extends { type: string; data: unknown }>(type: E['type'], data: E['data'], o: DataOverrides<E>): E {
+  const { data: dataOverrides, ...rest } = o;
+  return {
+    id: randomUUID(),
+    type,
+    version: 1,
+    tenantId: 'tenant-a',
+    occurredAt: new Date().toISOString(),
+    ...rest,
+    data: { ...(data as object), ...(dataOverrides as object) },
+  } as unknown as E;
+}
+
+export const aLogin = (o: DataOverrides<SsoLoginEvent> = {}): SsoLoginEvent =>
+  envelope<SsoLoginEvent>(
+    'sso.login',
+    {
+      ssoConnectionId: randomUUID(),
+      ssoAppId: 'app-1',
+      appKey: 'salesforce',
+      appName: 'Salesforce',
+      userId: 'user-1',
+      email: 'user-1@example.com',
+      method: 'sso',
+      at: new Date().toISOString(),
+    },
+    o,
+  );
+
+export const anAssignmentPage = (o: DataOverrides<SsoAssignmentsEvent> = {}): SsoAssignmentsEvent =>
+  envelope<SsoAssignmentsEvent>(
+    'sso.assignments',
+    {
+      ssoConnectionId: randomUUID(),
+      ssoAppId: 'app-1',
+      appKey: 'salesforce',
+      appName: 'Salesforce',
+      asOf: new Date().toISOString(),
+      syncId: randomUUID(),
+      page: 1,
+      pageCount: 1,
+      users: [{ userId: 'user-1', email: 'user-1@example.com' }],
+    },
+    o,
+  );
+
+export const aSnapshotPage = (o: DataOverrides<ConnectorSnapshotEvent> = {}): ConnectorSnapshotEvent =>
+  envelope<ConnectorSnapshotEvent>(
+    'connector.snapshot',
+    {
+      connectionId: randomUUID(),
+      syncId: randomUUID(),
+      asOf: new Date().toISOString(),
+      page: 1,
+      pageCount: 1,
+      users: [{ userId: 'user-1', email: 'user-1@example.com', tier: 'Pro', status: 'active' }],
+    },
+    o,
+  );

@@ -1,0 +1,4 @@
+export * from './orm-options';
+export * from './ensure-database';
+export * from './migrate';
+export * from './query';

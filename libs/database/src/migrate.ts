@@ -1,0 +1,26 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ensureDatabase } from './ensure-database';
+import { ormOptions, type ServiceDatabase } from './orm-options';
+
+/** Migrates a service's schema up: an explicit deploy step, never part of a service's boot. */
+export async function migrateUp(db: ServiceDatabase, databaseUrl: string): Promise<string[]> {
+  await ensureDatabase(databaseUrl);
+  const orm = await MikroORM.init(ormOptions(db, databaseUrl));
+  try {
+    await orm.em.getConnection().execute(`create schema if not exists "${db.schema}"`);
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+/** True when the entities differ from the committed migrations (`migration:check`). */
+export async function migrationNeeded(db: ServiceDatabase, databaseUrl: string): Promise<boolean> {
+  const orm = await MikroORM.init(ormOptions(db, databaseUrl));
+  try {
+    return await orm.getMigrator().checkMigrationNeeded();
+  } finally {
+    await orm.close(true);
+  }
+}

@@ -1,0 +1,43 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type MigrationObject, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
+
+export interface ServiceDatabase {
+  /** The PostgreSQL schema this service owns; no other service reads it. */
+  schema: string;
+  entities: Options['entities'];
+  /** Listed explicitly (no file globbing), so migrations run the same under Jest, swc and a bundle. */
+  migrations: MigrationObject[];
+  /** Folder of the migration files and their committed snapshot. */
+  migrationsPath: string;
+}
+
+export function ormOptions(db: ServiceDatabase, databaseUrl: string, overrides: Partial<Options> = {}) {
+  return defineConfig({
+    driver: PostgreSqlDriver,
+    clientUrl: databaseUrl,
+    schema: db.schema,
+    entities: db.entities,
+    extensions: [Migrator],
+    forceUtcTimezone: true,
+    // Raw SQL in the services names tables without a schema.
+    pool: {
+      min: 0,
+      max: 10,
+      afterCreate: (conn: { query(sql: string, cb: (err?: Error) => void): void }, done: (err?: Error) => void) =>
+        conn.query(`set search_path to "${db.schema}", public`, (err) => done(err)),
+    },
+    migrations: {
+      path: db.migrationsPath,
+      pathTs: db.migrationsPath,
+      migrationsList: db.migrations,
+      tableName: 'mikro_orm_migrations',
+      snapshotName: '.snapshot',
+      transactional: true,
+      allOrNothing: true,
+      silent: true,
+      emit: 'ts',
+    },
+    allowGlobalContext: false,
+    ...overrides,
+  });
+}

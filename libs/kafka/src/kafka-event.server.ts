@@ -1,0 +1,297 @@
+import { Logger } from '@nestjs/common';
+import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import {
+  type ErrorCode,
+  ERROR_CODES,
+  type EventOf,
+  isErrorCode,
+  parseEvent,
+  type Topic,
+  dlqTopicOf,
+} from '@org/contracts';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import type { EventProducer } from './event-producer';
+import { physicalTopic, type KafkaSettings } from './kafka-settings';
+import { query } from '@org/database';
+
+/** What a handler gets: the new (never seen) valid events of one chunk, and the transaction. */
+export interface EventBatch<T extends Topic> {
+  topic: T;
+  events: Array<EventOf<T>>;
+  em: EntityManager;
+}
+
+/** An event the handler refuses; it goes to `<topic>.dlq` with the reason, and the rest commit. */
+export interface Rejection {
+  eventId: string;
+  code: ErrorCode;
+  reason: string;
+}
+
+interface Received {
+  message: KafkaMessage;
+  partition: number;
+}
+
+interface Refused extends Received {
+  code: ErrorCode;
+  reason: string;
+}
+
+export interface KafkaEventServerOptions {
+  /** Consumer groups are `<prefix><groupId>.<topic>`: one group per service and topic. */
+  groupId: string;
+  /** Largest number of messages applied in one transaction. */
+  chunkSize?: number;
+}
+
+type Handler = (batch: EventBatch<Topic>, ctx: BaseRpcContext) => Promise<unknown>;
+
+const TRANSIENT_PG = /^(08|40001|40P01|53|57P0)/;
+
+/**
+ * A Nest microservice transport over kafkajs: `@EventPattern(TOPICS.x)` handlers get batches
+ * (Nest's own Kafka transport has no batch handler). For each chunk of a partition's batch it
+ * parses every message with its contract schema, opens one database transaction, skips events
+ * whose id was already applied, calls the handler, records the ids, commits, sends what was
+ * refused to the DLQ, and only then commits the offsets. A crash anywhere replays the chunk;
+ * the id check makes the replay harmless.
+ */
+export class KafkaEventServer extends Server implements CustomTransportStrategy {
+  private readonly log = new Logger(KafkaEventServer.name);
+  private readonly consumers: Consumer[] = [];
+  private readonly joined = new Set<Consumer>();
+  private crashed?: Error;
+  private stopping = false;
+  applied = 0;
+  rejected = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: KafkaSettings,
+    private readonly orm: MikroORM,
+    private readonly producer: EventProducer,
+    private readonly options: KafkaEventServerOptions,
+  ) {
+    super();
+  }
+
+  /** Ready once every consumer has joined its group, and none has given up. */
+  get ready(): boolean {
+    return !this.crashed && this.joined.size === this.messageHandlers.size;
+  }
+
+  /** Starts one consumer per handled topic, in the background: a service boots (and serves
+   *  HTTP) while the broker is down, and reports not-ready until its consumers joined. */
+  listen(callback: () => void): void {
+    this.stopping = false;
+    for (const [pattern, handler] of this.messageHandlers) {
+      void this.consumeWithRetry(pattern as Topic, handler as unknown as Handler);
+    }
+    callback();
+  }
+
+  private async consumeWithRetry(topic: Topic, handler: Handler): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        await this.consume(topic, handler);
+        return;
+      } catch (error) {
+        this.log.warn(`cannot start the consumer of ${topic} yet: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5))));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    // disconnect() waits for the running batch, so its offsets are committed first.
+    await Promise.all(this.consumers.map((c) => c.disconnect()));
+    this.consumers.length = 0;
+  }
+
+  on(): never {
+    throw new Error('KafkaEventServer has no events to subscribe to');
+  }
+
+  unwrap<T>(): T {
+    return this.consumers as T;
+  }
+
+  private async consume(topic: Topic, handler: Handler): Promise<void> {
+    const source = physicalTopic(this.settings, topic);
+    const consumer = this.kafka.consumer({
+      groupId: `${this.settings.topicPrefix}${this.options.groupId}.${topic}`,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(consumer));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined.delete(consumer);
+      if (!payload.restart) this.crashed = payload.error;
+      this.log.error(`consumer of ${source} crashed (restart: ${payload.restart}): ${payload.error.message}`);
+    });
+    try {
+      await consumer.connect();
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.consumers.push(consumer);
+    await consumer.subscribe({ topic: source, fromBeginning: true });
+    const chunkSize = this.options.chunkSize ?? 500;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (let i = 0; i < batch.messages.length; i += chunkSize) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages
+            .slice(i, i + chunkSize)
+            .map((message) => ({ message, partition: batch.partition }));
+          await this.applyChunk(topic, chunk, handler);
+          const next = (BigInt(chunk[chunk.length - 1].message.offset) + 1n).toString();
+          await consumer.commitOffsets([{ topic: source, partition: batch.partition, offset: next }]);
+          resolveOffset(chunk[chunk.length - 1].message.offset);
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  private async applyChunk(topic: Topic, chunk: Received[], handler: Handler): Promise<void> {
+    const refused: Refused[] = [];
+    const valid: Array<{ received: Received; event: EventOf<Topic> }> = [];
+    for (const received of chunk) {
+      const parsed = parseEvent(topic, received.message.value);
+      if (parsed.ok) valid.push({ received, event: parsed.event });
+      else refused.push({ ...received, code: parsed.code, reason: parsed.reason });
+    }
+    if (valid.length) {
+      const byId = new Map(valid.map((v) => [v.event.id, v.received]));
+      let rejections: Rejection[];
+      try {
+        rejections = await this.applyInTransaction(
+          topic,
+          valid.map((v) => v.event),
+          handler,
+        );
+      } catch (error) {
+        if (this.isTransient(error) || valid.length === 1) {
+          rejections = await this.rejectOrRethrow(error, valid[0].event.id);
+        } else {
+          // Find the events that fail on their own; apply the others one by one.
+          rejections = [];
+          for (const { event } of valid) {
+            try {
+              rejections.push(...(await this.applyInTransaction(topic, [event], handler)));
+            } catch (single) {
+              rejections.push(...(await this.rejectOrRethrow(single, event.id)));
+            }
+          }
+        }
+      }
+      for (const r of rejections) refused.push({ ...byId.get(r.eventId)!, code: r.code, reason: r.reason });
+    }
+    if (refused.length) await this.sendToDlq(topic, refused);
+  }
+
+  private async applyInTransaction(
+    topic: Topic,
+    events: Array<EventOf<Topic>>,
+    handler: Handler,
+  ): Promise<Rejection[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.orm.em.fork().transactional(async (em) => {
+          const inserted = await query<{ event_id: string }>(
+            em,
+            `insert into processed_event (event_id, topic) select unnest(?::uuid[]), ?
+             on conflict do nothing returning event_id`,
+            [events.map((e) => e.id), topic],
+          );
+          const fresh = new Set(inserted.map((r) => r.event_id));
+          const seen = new Set<string>();
+          const todo = events.filter((e) => fresh.has(e.id) && !seen.has(e.id) && seen.add(e.id));
+          if (!todo.length) return [];
+          const result = (await lastValueFrom(
+            this.transformToObservable(await handler({ topic, events: todo, em }, new BaseRpcContext([topic]))),
+            { defaultValue: undefined },
+          )) as Rejection[] | undefined;
+          const rejections = result ?? [];
+          // A refused event is not applied: forget its id so a resend is judged again.
+          if (rejections.length) {
+            await query(em, `delete from processed_event where event_id = any(?::uuid[])`, [
+              rejections.map((r) => r.eventId),
+            ]);
+          }
+          this.applied += todo.length - rejections.length;
+          return rejections;
+        });
+      } catch (error) {
+        if (!this.isTransient(error) || attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Rules refusing an event send it to the DLQ; an outage (database, broker) is rethrown to retry. */
+  private async rejectOrRethrow(error: unknown, eventId: string): Promise<Rejection[]> {
+    if (this.isTransient(error)) throw error;
+    const code = errorCodeOf(error);
+    if (ERROR_CODES[code].retryable && code !== 'INTERNAL') throw error;
+    if (code === 'INTERNAL' && !(await this.databaseAnswers())) throw error;
+    this.log.warn(`event ${eventId} refused: ${code}: ${(error as Error).message}`);
+    return [{ eventId, code: code === 'INTERNAL' ? 'PROCESSING_FAILED' : code, reason: (error as Error).message }];
+  }
+
+  private isTransient(error: unknown): boolean {
+    const e = error as { code?: string; name?: string; retryable?: boolean };
+    if (typeof e?.code === 'string' && TRANSIENT_PG.test(e.code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(e?.code ?? '')) return true;
+    return e?.name?.startsWith('Kafka') === true || e?.retryable === true;
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    return this.orm.em
+      .fork()
+      .execute('select 1')
+      .then(() => true)
+      .catch(() => false);
+  }
+
+  private async sendToDlq(topic: Topic, refused: Refused[]): Promise<void> {
+    this.rejected += refused.length;
+    const origin = physicalTopic(this.settings, topic);
+    await this.producer.send(
+      dlqTopicOf(topic),
+      refused.map(({ message, partition, code, reason }) => ({
+        key: message.key,
+        // The reason travels both in headers (for tooling) and in the value (for people).
+        value: JSON.stringify({
+          error: { code, message: reason },
+          origin: { topic: origin, partition, offset: message.offset, timestamp: message.timestamp },
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+        }),
+        headers: {
+          'x-error-code': code,
+          'x-error-message': reason.slice(0, 1000),
+          'x-origin-topic': origin,
+          'x-origin-partition': String(partition),
+          'x-origin-offset': message.offset,
+          'x-consumer-group': `${this.settings.topicPrefix}${this.options.groupId}.${topic}`,
+        },
+      })),
+    );
+  }
+}
+
+function errorCodeOf(error: unknown): ErrorCode {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && isErrorCode(code) ? code : 'INTERNAL';
+}

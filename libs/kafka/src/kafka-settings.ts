@@ -1,0 +1,72 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { allTopicSpecs } from '@org/contracts';
+
+export interface KafkaSettings {
+  brokers: string[];
+  /** Names this service in the broker's logs and in consumer groups. */
+  clientId: string;
+  /** Prepended to every topic and group (KAFKA_TOPIC_PREFIX); empty in production. */
+  topicPrefix: string;
+}
+
+export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
+
+export function createKafka(settings: KafkaSettings): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    connectionTimeout: 3_000,
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+  });
+}
+
+export const physicalTopic = (settings: Pick<KafkaSettings, 'topicPrefix'>, topic: string) =>
+  `${settings.topicPrefix}${topic}`;
+
+/** Idempotent and acks=all: a retried send never duplicates nor reorders (SPEC §4, DEVELOPERS.md). */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}
+
+/**
+ * Creates every topic of the contract (and its DLQ) under the prefix, with its partitions
+ * and cleanup policy. Topics are never auto-created: a typo fails instead of inventing one.
+ */
+export async function ensureTopics(kafka: Kafka, topicPrefix: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = allTopicSpecs().filter((s) => !existing.has(`${topicPrefix}${s.topic}`));
+    if (missing.length) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: `${topicPrefix}${s.topic}`,
+          numPartitions: s.partitions,
+          replicationFactor: 1,
+          configEntries: [{ name: 'cleanup.policy', value: s.compacted ? 'compact' : 'delete' }],
+        })),
+      });
+    }
+    return missing.map((s) => `${topicPrefix}${s.topic}`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Removes every topic under a prefix (test runs clean up after themselves). */
+export async function deleteTopics(kafka: Kafka, topicPrefix: string): Promise<void> {
+  if (!topicPrefix) throw new Error('refusing to delete topics without a prefix');
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topicPrefix));
+    if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,82 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { EventProducer } from './event-producer';
+import { KafkaEventServer } from './kafka-event.server';
+import { createKafka, KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
+import { OutboxRelay } from './outbox-relay';
+
+export interface KafkaModuleOptions {
+  settings: KafkaSettings;
+  /** Consumer group base name; defaults to the client id. */
+  groupId?: string;
+  chunkSize?: number;
+}
+
+const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
+
+/**
+ * The messaging conventions every service uses: one idempotent producer, the outbox
+ * relay, and the batch consumer transport (`app.connectMicroservice({ strategy })`).
+ */
+@Module({})
+export class KafkaModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly producer: EventProducer,
+  ) {}
+
+  static forRoot(options: { inject: unknown[]; useFactory: (...deps: never[]) => KafkaModuleOptions }): DynamicModule {
+    return {
+      module: KafkaModule,
+      global: true,
+      providers: [
+        { provide: KAFKA_OPTIONS, inject: options.inject as never[], useFactory: options.useFactory },
+        { provide: KAFKA_SETTINGS, inject: [KAFKA_OPTIONS], useFactory: (o: KafkaModuleOptions) => o.settings },
+        { provide: KafkaClient, inject: [KAFKA_SETTINGS], useFactory: (s: KafkaSettings) => new KafkaClient(s) },
+        {
+          provide: EventProducer,
+          inject: [KafkaClient, KAFKA_SETTINGS],
+          useFactory: (k: KafkaClient, s: KafkaSettings) => new EventProducer(k.kafka, s),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [MikroORM, EventProducer],
+          useFactory: (orm: MikroORM, p: EventProducer) => new OutboxRelay(orm, p),
+        },
+        {
+          provide: KafkaEventServer,
+          inject: [KafkaClient, KAFKA_OPTIONS, MikroORM, EventProducer],
+          useFactory: (k: KafkaClient, o: KafkaModuleOptions, orm: MikroORM, p: EventProducer) =>
+            new KafkaEventServer(k.kafka, o.settings, orm, p, {
+              groupId: o.groupId ?? o.settings.clientId,
+              chunkSize: o.chunkSize,
+            }),
+        },
+      ],
+      exports: [KAFKA_SETTINGS, KafkaClient, EventProducer, OutboxRelay, KafkaEventServer],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.producer.disconnect();
+  }
+}
+
+/** The kafkajs client, as an injectable. */
+export class KafkaClient {
+  readonly kafka;
+  constructor(@Inject(KAFKA_SETTINGS) settings: KafkaSettings) {
+    this.kafka = createKafka(settings);
+  }
+}

@@ -1,0 +1,23 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+
+/**
+ * An event written in the same transaction as the state change it describes; the relay
+ * publishes rows in `seq` order and deletes them once the broker has them.
+ */
+@Entity({ tableName: 'outbox_event' })
+export class OutboxEvent {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  seq!: string;
+
+  @Property({ type: 'text' })
+  topic!: string;
+
+  @Property({ type: 'text' })
+  key!: string;
+
+  @Property({ type: 'json' })
+  value!: object;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt!: Date;
+}

@@ -1,0 +1,4 @@
+export * from './bootstrap';
+export * from './health.controller';
+export * from './internal-auth.guard';
+export * from './service.module';

@@ -1,0 +1,77 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { ormOptions, type ServiceDatabase } from '@org/database';
+import { ErrorFilter } from '@org/errors';
+import { KafkaModule } from '@org/kafka';
+import { LoggerModule } from 'nestjs-pino';
+import { HealthController } from './health.controller';
+import { InternalAuthGuard } from './internal-auth.guard';
+
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+export interface BaseServiceConfig {
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string[];
+  KAFKA_TOPIC_PREFIX: string;
+  INTERNAL_API_TOKEN: string;
+  LOG_LEVEL: string;
+}
+
+export interface ServiceModuleOptions<C extends BaseServiceConfig> {
+  /** Service name: Kafka client id and consumer group base. */
+  name: string;
+  config: C;
+  database: ServiceDatabase;
+  /** Answer only calls carrying the gateway's credential (all services but the gateway). */
+  internalOnly: boolean;
+}
+
+/**
+ * What every service has: its parsed config, structured logs, its own schema through
+ * MikroORM, the Kafka conventions, health routes, the error filter and, behind the
+ * gateway, the internal-credential guard.
+ */
+@Global()
+@Module({})
+export class ServiceModule {
+  static forRoot<C extends BaseServiceConfig>(options: ServiceModuleOptions<C>): DynamicModule {
+    const { config, name } = options;
+    return {
+      module: ServiceModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            name,
+            level: config.LOG_LEVEL,
+            autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+            redact: ['req.headers.authorization', 'req.headers["x-internal-token"]'],
+          },
+        }),
+        MikroOrmModule.forRoot({ ...ormOptions(options.database, config.DATABASE_URL), driver: PostgreSqlDriver }),
+        KafkaModule.forRoot({
+          inject: [],
+          useFactory: () => ({
+            settings: { brokers: config.KAFKA_BROKERS, clientId: name, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+          }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        ...(options.internalOnly
+          ? [
+              {
+                provide: APP_GUARD,
+                inject: [Reflector],
+                useFactory: (reflector: Reflector) => new InternalAuthGuard(reflector, config.INTERNAL_API_TOKEN),
+              },
+            ]
+          : []),
+      ],
+      exports: [SERVICE_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,206 @@
+// The two commands. Plain Node (no dependencies) so it runs before `npm ci`.
+//   npm start   install what is missing, Kafka + PostgreSQL when none answers, migrations
+//               and topics, the four services; prints the URLs and keys; Ctrl-C stops all.
+//   npm test    lint, typecheck, unit tests, then the integration suites over real Kafka and
+//               PostgreSQL (env vars when set, else Testcontainers, else our own).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = join(root, '.data');
+const log = (m) => console.log(`[run] ${m}`);
+
+const SERVICES = [
+  { name: 'sso-ingest', portVar: 'SSO_INGEST_PORT', port: 8081 },
+  { name: 'connector-registry', portVar: 'CONNECTOR_REGISTRY_PORT', port: 8082 },
+  { name: 'provisioning-resolver', portVar: 'PROVISIONING_RESOLVER_PORT', port: 8083 },
+  { name: 'gateway', portVar: 'GATEWAY_PORT', port: 8080 },
+];
+
+function sh(command, args, options = {}) {
+  const r = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (r.status !== 0) {
+    console.error(`[run] failed: ${command} ${args.join(' ')}`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+/** `npm ci` when node_modules is missing or older than package-lock.json. */
+function ensureInstalled() {
+  const lock = readFileSync(join(root, 'package-lock.json'));
+  const hash = createHash('sha256').update(lock).digest('hex');
+  const stamp = join(root, 'node_modules', '.install-stamp');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
+  log('installing dependencies (npm ci)');
+  sh('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(stamp, hash);
+}
+
+/** The admin key and the gateway's internal credential, generated once and kept under .data/. */
+function secrets() {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'secrets.json');
+  const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const next = {
+    adminApiKey: kept.adminApiKey ?? `admin_${randomBytes(24).toString('base64url')}`,
+    internalApiToken: kept.internalApiToken ?? randomBytes(32).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(next, null, 2), { mode: 0o600 });
+  return next;
+}
+
+const tsNode = ['--enable-source-maps', '-r', '@swc-node/register'];
+
+async function waitReady(url, child, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) return false;
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+
+async function start() {
+  const t0 = Date.now();
+  ensureInstalled();
+  const { up, down } = await import('./infra.mjs');
+  const infra = await up();
+  const keys = secrets();
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    DATABASE_URL: infra.databaseUrl,
+    ADMIN_API_KEY: process.env.ADMIN_API_KEY || keys.adminApiKey,
+    INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN || keys.internalApiToken,
+  };
+  sh(process.execPath, [...tsNode, 'tools/prepare.ts'], { env });
+
+  const children = SERVICES.map((s) => {
+    const port = Number(env[s.portVar] || s.port);
+    const child = spawn(process.execPath, [...tsNode, `apps/${s.name}/src/main.ts`], {
+      cwd: root,
+      env: { ...env, [s.portVar]: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream.on('data', (chunk) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop();
+        for (const line of lines) process.stdout.write(`[${s.name}] ${line}\n`);
+      });
+    }
+    return { ...s, port, child };
+  });
+
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping the services');
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    const started = Object.entries(infra.started)
+      .filter(([, v]) => v)
+      .map(([k]) => k);
+    if (started.length) {
+      log(`stopping ${started.join(' and ')}`);
+      down(started);
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  for (const s of children) {
+    s.child.once('exit', (code) => {
+      if (!stopping) {
+        console.error(`[run] ${s.name} exited (${code}); stopping everything`);
+        stop(1);
+      }
+    });
+  }
+
+  const ready = await Promise.all(children.map((s) => waitReady(`http://127.0.0.1:${s.port}/readyz`, s.child)));
+  const notReady = children.filter((_, i) => !ready[i]).map((s) => s.name);
+  if (notReady.length) {
+    console.error(`[run] not ready: ${notReady.join(', ')}`);
+    return stop(1);
+  }
+  const gateway = children.find((s) => s.name === 'gateway');
+  const url = `http://127.0.0.1:${gateway.port}`;
+  console.log(
+    [
+      '',
+      `  Provisioning platform is up (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      `  Dashboard and API:  ${url}/`,
+      `  Admin key:          ${env.ADMIN_API_KEY}`,
+      `  Try:                curl -s -X POST ${url}/v1/tenants -H 'authorization: Bearer ${env.ADMIN_API_KEY}' -H 'content-type: application/json' -d '{"name":"Acme"}'`,
+      '  Ctrl-C stops everything this command started.',
+      '',
+    ].join('\n'),
+  );
+}
+
+async function test() {
+  const t0 = Date.now();
+  ensureInstalled();
+  const nxEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  sh('npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static'], { env: nxEnv });
+  await testInt();
+  log(`npm test passed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** The integration suites; brings up Kafka and PostgreSQL first unless env vars name them. */
+async function testInt(extraArgs = []) {
+  ensureInstalled();
+  const { up, down } = await import('./infra.mjs');
+  let env = { ...process.env };
+  let started = [];
+  if (!(process.env.KAFKA_BROKERS && process.env.DATABASE_URL) && !dockerAnswers()) {
+    const infra = await up();
+    env = { ...env, KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl };
+    started = Object.entries(infra.started)
+      .filter(([, v]) => v)
+      .map(([k]) => k);
+  }
+  const r = spawnSync('npx', ['jest', '-c', 'jest.int.config.js', ...extraArgs], { stdio: 'inherit', cwd: root, env });
+  if (started.length) down(started);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function dockerAnswers() {
+  if (process.env.TESTCONTAINERS === '0') return false;
+  const r = spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 5000 });
+  return r.status === 0;
+}
+
+const [command, ...args] = process.argv.slice(2);
+const commands = { start, test, 'test-int': () => testInt(args) };
+if (!commands[command]) {
+  console.error(`usage: run.mjs ${Object.keys(commands).join('|')}`);
+  process.exit(2);
+}
+commands[command]().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
