@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, Partitioners, type Producer } from 'kafkajs';
 import { allTopicSpecs } from '@org/contracts';
 
 export interface KafkaSettings {
@@ -16,9 +16,24 @@ export function createKafka(settings: KafkaSettings): Kafka {
     clientId: settings.clientId,
     brokers: settings.brokers,
     logLevel: logLevel.WARN,
+    logCreator: kafkaLogs,
     connectionTimeout: 3_000,
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
   });
+}
+
+// Bounded retries are deliberate: a send that gives up is retried by the outbox relay or
+// the consumer, and consumers dedupe by event id, so kafkajs's exactly-once warning is noise.
+const QUIET = [/Limiting retries for the idempotent producer/];
+
+/** kafkajs logs as one JSON line on stderr, like the services' own logs. */
+function kafkaLogs() {
+  return ({ level, log }: LogEntry) => {
+    const { message, ...extra } = log;
+    if (QUIET.some((q) => q.test(message))) return;
+    const name = level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
+    process.stderr.write(`${JSON.stringify({ level: name, logger: 'kafkajs', msg: message, ...extra })}\n`);
+  };
 }
 
 export const physicalTopic = (settings: Pick<KafkaSettings, 'topicPrefix'>, topic: string) =>
@@ -26,7 +41,12 @@ export const physicalTopic = (settings: Pick<KafkaSettings, 'topicPrefix'>, topi
 
 /** Idempotent and acks=all: a retried send never duplicates nor reorders (SPEC §4, DEVELOPERS.md). */
 export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }
 
 /**

@@ -3,9 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { KafkaEventServer } from '@org/kafka';
 import { Logger } from 'nestjs-pino';
 
+const SHUTDOWN_GRACE_MS = 25_000;
+
 /**
- * Starts a service as a hybrid app: HTTP plus the Kafka batch consumers, with shutdown
- * hooks so SIGTERM/SIGINT stop the consumers (offsets committed) before the process exits.
+ * Starts a service as a hybrid app: HTTP plus the Kafka batch consumers. SIGTERM/SIGINT
+ * close it (consumers finish their batch and commit, the outbox relay and producer stop)
+ * and the process exits 0; a shutdown stuck past the grace period exits 1.
  */
 export async function startService(
   module: Parameters<typeof NestFactory.create>[0],
@@ -15,13 +18,22 @@ export async function startService(
   const app = await NestFactory.create(module, { bufferLogs: true });
   await configureService(app);
   await app.listen(port, host);
+  const shutdown = (signal: string) => {
+    app.get(Logger).log(`${signal}: shutting down`);
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   return app;
 }
 
-/** Everything but `listen`, shared with the integration tests. */
+/** Everything but `listen` and signals, shared with the integration tests. */
 export async function configureService(app: INestApplication): Promise<void> {
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   app.connectMicroservice({ strategy: app.get(KafkaEventServer) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
 }

@@ -1,0 +1,195 @@
+// The walking skeleton end to end, each service in its own process as `npm start` runs it:
+// admin key → tenant and key → SSO connection → sso.login events over Kafka → sso-ingest →
+// sso.instances.v1 → connector-registry → GET /v1/applications through the gateway.
+import { dlqTopicOf, ssoEventKey, TOPICS } from '@org/contracts';
+import { aLogin } from '@org/contracts/testing';
+import { eventually, produce, readTopic, type ServiceProcess, startServiceProcess } from '@org/testing';
+import { randomUUID } from 'node:crypto';
+
+const SERVICES = [
+  { name: 'sso-ingest', portVar: 'SSO_INGEST_PORT', urlVar: 'SSO_INGEST_URL' },
+  { name: 'connector-registry', portVar: 'CONNECTOR_REGISTRY_PORT', urlVar: 'CONNECTOR_REGISTRY_URL' },
+  { name: 'provisioning-resolver', portVar: 'PROVISIONING_RESOLVER_PORT', urlVar: 'PROVISIONING_RESOLVER_URL' },
+];
+
+describe('the thin slice through every service', () => {
+  const running: ServiceProcess[] = [];
+  let gateway: ServiceProcess;
+
+  beforeAll(async () => {
+    const backends = await Promise.all(SERVICES.map((s) => startServiceProcess(s.name, s.portVar, {})));
+    running.push(...backends);
+    const urls = Object.fromEntries(SERVICES.map((s, i) => [s.urlVar, backends[i].url]));
+    gateway = await startServiceProcess('gateway', 'GATEWAY_PORT', urls);
+    running.push(gateway);
+  }, 180_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all(running.map((s) => s.stop()));
+    // SIGTERM is a clean shutdown: consumers leave their groups and the process exits 0.
+    expect(codes).toEqual(running.map(() => 0));
+  });
+
+  const api = async (method: string, path: string, key?: string, body?: unknown) => {
+    const res = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+
+  it('answers /healthz and /readyz on every service', async () => {
+    for (const s of running) {
+      expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${s.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: true, consumers: true } });
+    }
+  });
+
+  it('shows an application and its instance after logins arrive over Kafka', async () => {
+    expect((await api('POST', '/v1/tenants', undefined, { name: 'Acme' })).status).toBe(401);
+    const tenant = await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, {
+      name: 'Acme',
+      timeZone: 'Europe/Paris',
+    });
+    expect(tenant.status).toBe(201);
+    const { tenantId, apiKey } = tenant.body;
+    expect(apiKey).toMatch(/^pk_/);
+    expect((await api('GET', '/v1/tenant', apiKey)).body).toEqual({
+      tenantId,
+      name: 'Acme',
+      timeZone: 'Europe/Paris',
+      estimateWindowDays: 120,
+    });
+
+    const sso = await api('POST', '/v1/sso-connections', apiKey, { platform: 'okta', name: 'Okta prod' });
+    expect(sso.status).toBe(201);
+
+    const logins = [
+      aLogin({
+        tenantId,
+        data: {
+          ssoConnectionId: sso.body.id,
+          ssoAppId: 'sf-prod',
+          appKey: 'salesforce',
+          appName: 'Salesforce',
+          method: 'sso',
+          at: '2026-11-01T09:00:00Z',
+        },
+      }),
+      aLogin({
+        tenantId,
+        data: {
+          ssoConnectionId: sso.body.id,
+          ssoAppId: 'sf-prod',
+          appKey: 'salesforce',
+          appName: 'Salesforce',
+          userId: 'u2',
+          method: 'sso',
+          at: '2026-11-02T09:00:00Z',
+        },
+      }),
+      aLogin({
+        tenantId,
+        data: {
+          ssoConnectionId: sso.body.id,
+          ssoAppId: 'canva-1',
+          appKey: 'canva',
+          appName: 'Canva',
+          method: 'social',
+          at: '2026-11-02T10:00:00Z',
+        },
+      }),
+    ];
+    await produce(
+      TOPICS.ssoEvents,
+      logins.map((e) => ({ key: ssoEventKey(tenantId, e.data.ssoConnectionId, e.data.ssoAppId), value: e })),
+    );
+
+    const apps = await eventually(async () => {
+      const res = await api('GET', '/v1/applications', apiKey);
+      return res.body.items.length === 2 ? res.body : null;
+    });
+    expect(apps).toEqual({
+      items: [
+        {
+          appKey: 'canva',
+          appName: 'Canva',
+          instances: [expect.objectContaining({ ssoAppId: 'canva-1', hasNonSocialLogins: false, connection: null })],
+        },
+        {
+          appKey: 'salesforce',
+          appName: 'Salesforce',
+          instances: [
+            {
+              instanceId: expect.any(String),
+              ssoConnectionId: sso.body.id,
+              ssoAppId: 'sf-prod',
+              hasNonSocialLogins: true,
+              lastLoginAt: '2026-11-02T09:00:00.000Z',
+              connection: null,
+            },
+          ],
+        },
+      ],
+    });
+
+    // A tenant sees only its own data.
+    const other = await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: 'Other' });
+    expect((await api('GET', '/v1/applications', other.body.apiKey)).body).toEqual({ items: [] });
+    expect((await api('GET', '/v1/applications', 'pk_wrong')).status).toBe(401);
+  });
+
+  it('sends a malformed message to sso.events.v1.dlq and goes on', async () => {
+    const marker = randomUUID();
+    await produce(TOPICS.ssoEvents, [{ key: 'k', value: `{"broken": "${marker}"` }]);
+    const dlq = await readTopic(dlqTopicOf(TOPICS.ssoEvents), (m) => m.some((x) => x.value?.includes(marker)));
+    const entry = dlq.find((x) => x.value?.includes(marker))!;
+    expect(entry.headers['x-error-code']).toBe('INVALID_PAYLOAD');
+    expect(JSON.parse(entry.value!)).toMatchObject({
+      error: { code: 'INVALID_PAYLOAD' },
+      value: `{"broken": "${marker}"`,
+    });
+
+    // Still consuming: a valid login after the bad one is applied.
+    const tenant = (await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: 'After' })).body;
+    const sso = (await api('POST', '/v1/sso-connections', tenant.apiKey, { platform: 'entra', name: 'Entra' })).body;
+    const login = aLogin({
+      tenantId: tenant.tenantId,
+      data: { ssoConnectionId: sso.id, appKey: 'zoom', appName: 'Zoom' },
+    });
+    await produce(TOPICS.ssoEvents, [{ key: ssoEventKey(tenant.tenantId, sso.id, login.data.ssoAppId), value: login }]);
+    await eventually(
+      async () => (await api('GET', '/v1/applications', tenant.apiKey)).body.items[0]?.appKey === 'zoom',
+    );
+  });
+
+  it('answers bad input with the error body, never a 500', async () => {
+    const key = (await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: 'Bad input' })).body.apiKey;
+    const cases = [
+      await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: '' }),
+      await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: 'x', timeZone: 'Mars/Base' }),
+      await api('POST', '/v1/tenants', key, { name: 'not admin' }),
+      await api('PATCH', '/v1/tenant', key, { estimateWindowDays: 0 }),
+      await api('POST', '/v1/sso-connections', key, { platform: 42 }),
+      await api('GET', '/v1/unknown', key),
+      await api('DELETE', '/v1/sso-connections/123', key),
+    ];
+    expect(cases.map((c) => c.status)).toEqual([400, 400, 401, 400, 400, 404, 404]);
+    for (const c of cases) {
+      expect(Object.keys(c.body)).toEqual(['error']);
+      expect(c.body.error).toEqual({
+        code: expect.any(String),
+        message: expect.any(String),
+        details: c.body.error.details,
+      });
+      expect(c.body.error).toHaveProperty('details');
+    }
+  });
+});

@@ -1,0 +1,84 @@
+// One global setup for every integration suite (jest.int.config.js). Kafka and PostgreSQL:
+// KAFKA_BROKERS / DATABASE_URL when set; else Testcontainers when a Docker engine answers;
+// else the project's own (tools/infra.mjs: tools/kafka and the local or embedded PostgreSQL).
+// Each run gets its own database and topic prefix, so runs never see each other's data.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+const root = join(__dirname, '../../..');
+
+export interface TestRun {
+  runId: string;
+  databaseUrl: string;
+  topicPrefix: string;
+  stopInfra: string[];
+  containers: Array<{ stop(): Promise<unknown> }>;
+}
+
+async function dockerAnswers(): Promise<boolean> {
+  if (process.env.TESTCONTAINERS === '0') return false;
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false; // "Could not find a working container runtime strategy", in under a second
+  }
+}
+
+export default async function globalSetup(): Promise<void> {
+  const runId = `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const run: TestRun = { runId, databaseUrl: '', topicPrefix: `${runId}.`, stopInfra: [], containers: [] };
+  let brokers = process.env.KAFKA_BROKERS;
+  let baseUrl = process.env.DATABASE_URL;
+
+  if ((!brokers || !baseUrl) && (await dockerAnswers())) {
+    if (!baseUrl) {
+      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+      const pg = await new PostgreSqlContainer('postgres:16-alpine').start();
+      run.containers.push(pg);
+      baseUrl = pg.getConnectionUri();
+    }
+    if (!brokers) {
+      const { KafkaContainer } = await import('@testcontainers/kafka');
+      const kafka = await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start();
+      run.containers.push(kafka);
+      brokers = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
+    }
+  }
+  if (!brokers || !baseUrl) {
+    const out = execFileSync(process.execPath, [join(root, 'tools/infra.mjs'), 'up'], {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const infra = JSON.parse(out.toString().trim().split('\n').pop()!);
+    brokers ??= infra.kafkaBrokers;
+    baseUrl ??= infra.databaseUrl;
+    run.stopInfra = Object.entries(infra.started as Record<string, boolean>)
+      .filter(([, started]) => started)
+      .map(([what]) => what);
+  }
+
+  const url = new URL(baseUrl!);
+  url.pathname = `/provisioning_test_${runId}`;
+  run.databaseUrl = url.toString();
+
+  Object.assign(process.env, {
+    KAFKA_BROKERS: brokers,
+    DATABASE_URL: run.databaseUrl,
+    KAFKA_TOPIC_PREFIX: run.topicPrefix,
+    INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN ?? randomBytes(24).toString('base64url'),
+    ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? `admin_${randomBytes(24).toString('base64url')}`,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  });
+  // The same step npm start runs: database, every service's migrations, every topic.
+  execFileSync(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/prepare.ts')], {
+    cwd: root,
+    env: process.env,
+    stdio: 'inherit',
+  });
+  (globalThis as { __TEST_RUN__?: TestRun }).__TEST_RUN__ = run;
+}

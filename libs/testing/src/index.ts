@@ -1,0 +1,4 @@
+export * from './eventually';
+export * from './kafka';
+export * from './processes';
+export * from './service-app';

@@ -1,0 +1,83 @@
+import { createIdempotentProducer, createKafka } from '@org/kafka';
+import type { IHeaders, Kafka, Message } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+
+/** The run's Kafka, and its topic names (the run's prefix + the contract name). */
+export function testKafka(): { kafka: Kafka; topic: (name: string) => string } {
+  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
+  const kafka = createKafka({
+    brokers: process.env.KAFKA_BROKERS!.split(','),
+    clientId: `test-${process.pid}`,
+    topicPrefix: prefix,
+  });
+  return { kafka, topic: (name) => `${prefix}${name}` };
+}
+
+/** Produces raw messages (values as given: objects are JSON-encoded) to a contract topic. */
+export async function produce(topic: string, messages: Array<{ key: string; value: unknown }>): Promise<void> {
+  const { kafka, topic: physical } = testKafka();
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: physical(topic),
+      acks: -1,
+      messages: messages.map(
+        (m): Message => ({ key: m.key, value: typeof m.value === 'string' ? m.value : JSON.stringify(m.value) }),
+      ),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface ReadMessage {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+/** Reads a topic from the beginning until `until` holds for what was read, or the deadline. */
+export async function readTopic(
+  topic: string,
+  until: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<ReadMessage[]> {
+  const { kafka, topic: physical } = testKafka();
+  const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
+  const read: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: physical(topic), fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${topic}: condition not met in ${timeoutMs} ms; read ${read.length} messages`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          read.push({
+            key: message.key?.toString() ?? null,
+            value: message.value?.toString() ?? null,
+            headers: headersOf(message.headers),
+            partition,
+            offset: message.offset,
+          });
+          if (until(read)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return read;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
+}
