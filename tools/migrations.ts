@@ -1,11 +1,12 @@
 // npm run migration:create -- <service> [name]: writes a migration for what the service's
 // entities changed (against a scratch database), and regenerates its migrations/index.ts.
+// npm run migration:check: fails when entities and migrations differ.
 // Applying them is tools/prepare.ts (npm start, npm test, npm run migrate).
 import { MikroORM } from '@mikro-orm/postgresql';
-import { dropDatabase, migrateUp, ormOptions } from '@org/database';
+import { dropDatabase, migrateUp, migrationNeeded, ormOptions } from '@org/database';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serviceNamed } from './services';
+import { SERVICES, serviceNamed } from './services';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/provisioning';
 
@@ -49,11 +50,27 @@ function writeIndex(dir: string) {
   writeFileSync(join(dir, 'index.ts'), lines.join('\n'));
 }
 
+/** `migration:check`: fails when an entity changed without a migration (CI runs it). */
+async function check() {
+  const stale: string[] = [];
+  for (const s of SERVICES) {
+    if (await migrationNeeded(s.database, databaseUrl)) stale.push(s.name);
+  }
+  if (stale.length) {
+    throw new Error(
+      `entities differ from the migrations of: ${stale.join(', ')} (npm run migration:create -- <service>)`,
+    );
+  }
+  console.log('migrations match the entities of every service');
+}
+
 const [command, ...args] = process.argv.slice(2);
 const run =
   command === 'create' && args[0]
     ? create(args[0], args[1])
-    : Promise.reject(new Error('usage: migrations.ts create <service> [name]'));
+    : command === 'check'
+      ? check()
+      : Promise.reject(new Error('usage: migrations.ts create <service> [name] | check'));
 run.catch((error) => {
   console.error(error);
   process.exit(1);

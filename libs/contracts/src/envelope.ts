@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // Ids that end up inside message keys (`a:b:c`) must not contain the separator.
-export const idSchema = z.string().regex(/^[A-Za-z0-9._@\-]{1,128}$/, 'letters, digits, . _ @ - (1 to 128)');
+export const idSchema = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'letters, digits, . _ @ - (1 to 128)');
 export const uuidSchema = z.uuid();
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 export const daySchema = z.iso.date();

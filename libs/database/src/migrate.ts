@@ -5,7 +5,11 @@ import { ormOptions, type ServiceDatabase } from './orm-options';
 /** Migrates a service's schema up: an explicit deploy step, never part of a service's boot. */
 export async function migrateUp(db: ServiceDatabase, databaseUrl: string): Promise<string[]> {
   await ensureDatabase(databaseUrl);
-  const orm = await MikroORM.init(ormOptions(db, databaseUrl));
+  const options = ormOptions(db, databaseUrl);
+  // After `up`, MikroORM rewrites the snapshot from the live database, which holds every
+  // service's schema: applying migrations must never touch the committed snapshot.
+  options.migrations = { ...options.migrations, snapshot: false };
+  const orm = await MikroORM.init(options);
   try {
     await orm.em.getConnection().execute(`create schema if not exists "${db.schema}"`);
     const applied = await orm.getMigrator().up();

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261129094357 extends Migration {
+export class Migration20261129095427 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create schema if not exists "provisioning_resolver";`);
     this.addSql(

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261129094355 extends Migration {
+export class Migration20261129095423 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create schema if not exists "sso_ingest";`);
     this.addSql(

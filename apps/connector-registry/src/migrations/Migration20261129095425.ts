@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261129094356 extends Migration {
+export class Migration20261129095425 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create schema if not exists "connector_registry";`);
     this.addSql(
