@@ -1,0 +1,176 @@
+// The messaging conventions every service relies on, over real Kafka and PostgreSQL:
+// dedupe by event id, retry of transient failures, DLQ with the reason, offsets committed
+// after the transaction, clean shutdown, and the outbox relay's order.
+import { Controller, type INestApplication, Module } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { connectorEventKey, type ConnectorUsageEvent, dlqTopicOf, TOPICS } from '@org/contracts';
+import { query } from '@org/database';
+import { ServiceModule } from '@org/service';
+import { eventually, produce, readTopic, startTestService, testKafka } from '@org/testing';
+import { randomUUID } from 'node:crypto';
+import { addToOutbox, type EventBatch, OutboxEvent, ProcessedEvent, type Rejection } from '../src';
+
+const schema = `kafka_probe_${randomUUID().slice(0, 8)}`;
+const failedOnce = new Set<string>();
+
+@Controller()
+class UsageProbeKafkaController {
+  @EventPattern(TOPICS.connectorUsage)
+  async record(@Payload() batch: EventBatch<typeof TOPICS.connectorUsage>): Promise<Rejection[]> {
+    const rejections: Rejection[] = [];
+    for (const e of batch.events) {
+      const kind = e.data.userId.split('-')[0];
+      if (kind === 'transient' && !failedOnce.has(e.id)) {
+        failedOnce.add(e.id);
+        throw Object.assign(new Error('connection lost'), { code: '08006' });
+      }
+      if (kind === 'bug') throw new TypeError('cannot read properties of undefined');
+      if (kind === 'reject') {
+        rejections.push({
+          eventId: e.id,
+          code: 'UNKNOWN_CONNECTION',
+          reason: `connection ${e.data.connectionId} is unknown`,
+        });
+        continue;
+      }
+      await query(batch.em, 'insert into usage_probe (event_id, user_id) values (?, ?)', [e.id, e.data.userId]);
+    }
+    return rejections;
+  }
+}
+
+@Module({ controllers: [UsageProbeKafkaController] })
+class ProbeModule {}
+
+const probeModule = () => ({
+  module: ProbeModule,
+  imports: [
+    ServiceModule.forRoot({
+      name: `probe-${schema}`,
+      internalOnly: true,
+      config: {
+        DATABASE_URL: process.env.DATABASE_URL!,
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS!.split(','),
+        KAFKA_TOPIC_PREFIX: process.env.KAFKA_TOPIC_PREFIX!,
+        INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN!,
+        LOG_LEVEL: 'error',
+      },
+      database: { schema, entities: [OutboxEvent, ProcessedEvent], migrations: [], migrationsPath: __dirname },
+    }),
+  ],
+});
+
+const usage = (userId: string): ConnectorUsageEvent => ({
+  id: randomUUID(),
+  type: 'connector.usage',
+  version: 1,
+  tenantId: 'tenant-probe',
+  occurredAt: new Date().toISOString(),
+  data: { connectionId: randomUUID(), userId, day: '2026-11-01', events: 3 },
+});
+
+describe('Kafka conventions (libs/kafka)', () => {
+  let app: INestApplication;
+  const em = () => app.get<MikroORM>(MikroORM).em.fork();
+  const applied = async (ids: string[]) =>
+    (
+      await query<{ event_id: string }>(em(), 'select event_id from usage_probe where event_id = any(?::uuid[])', [ids])
+    ).map((r) => r.event_id);
+
+  beforeAll(async () => {
+    ({ app } = await startTestService(probeModule()));
+    const orm = app.get<MikroORM>(MikroORM);
+    await orm.schema.createSchema();
+    await query(
+      orm.em.fork(),
+      `create table "${schema}".usage_probe (event_id uuid primary key, user_id text not null)`,
+    );
+  });
+  afterAll(async () => {
+    await query(app.get<MikroORM>(MikroORM).em.fork(), `drop schema "${schema}" cascade`);
+    await app.close();
+  });
+
+  it('applies each event once, retries a transient failure, and sends refusals to the DLQ with the reason', async () => {
+    const ok = usage('ok-1');
+    const transient = usage('transient-1');
+    const rejected = usage('reject-1');
+    const bug = usage('bug-1');
+    const after = usage('ok-2');
+    const all = [ok, ok, transient, rejected, bug, after];
+    // One key: one partition, so they arrive in this order in one batch.
+    await produce(
+      TOPICS.connectorUsage,
+      all.map((e) => ({ key: connectorEventKey('tenant-probe', 'c'), value: e })),
+    );
+
+    await eventually(async () => (await applied([ok.id, transient.id, after.id])).length === 3);
+    expect(await applied([rejected.id, bug.id])).toEqual([]);
+    expect(failedOnce.has(transient.id)).toBe(true);
+
+    const dlq = await readTopic(dlqTopicOf(TOPICS.connectorUsage), (m) => m.length >= 2);
+    const byCode = Object.fromEntries(dlq.map((m) => [m.headers['x-error-code'], m]));
+    expect(Object.keys(byCode).sort()).toEqual(['PROCESSING_FAILED', 'UNKNOWN_CONNECTION']);
+    expect(byCode.UNKNOWN_CONNECTION.headers['x-error-message']).toContain(rejected.data.connectionId);
+    expect(JSON.parse(byCode.UNKNOWN_CONNECTION.value!)).toMatchObject({
+      error: { code: 'UNKNOWN_CONNECTION' },
+      origin: { topic: `${process.env.KAFKA_TOPIC_PREFIX}${TOPICS.connectorUsage}` },
+      value: JSON.stringify(rejected),
+    });
+    expect(byCode.PROCESSING_FAILED.headers['x-error-message']).toContain('cannot read properties');
+
+    // A refused event is not marked applied, so a fixed resend would be judged again.
+    const marked = await query(em(), 'select event_id from processed_event where event_id = any(?::uuid[])', [
+      [rejected.id, bug.id],
+    ]);
+    expect(marked).toEqual([]);
+  });
+
+  it('commits the offsets once applied, and a restarted consumer does not see the events again', async () => {
+    const first = usage('ok-3');
+    await produce(TOPICS.connectorUsage, [{ key: 'k', value: first }]);
+    await eventually(async () => (await applied([first.id])).length === 1);
+    await app.close();
+
+    const { kafka, topic } = testKafka();
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({
+      groupId: `${process.env.KAFKA_TOPIC_PREFIX}probe-${schema}.${TOPICS.connectorUsage}`,
+      topics: [topic(TOPICS.connectorUsage)],
+    });
+    const ends = await admin.fetchTopicOffsets(topic(TOPICS.connectorUsage));
+    await admin.disconnect();
+    const end = Object.fromEntries(ends.map((p) => [p.partition, p.high]));
+    for (const p of committed.partitions)
+      expect(p.offset === '-1' ? end[p.partition] === '0' : p.offset === end[p.partition]).toBe(true);
+
+    ({ app } = await startTestService(probeModule()));
+    const second = usage('ok-4');
+    await produce(TOPICS.connectorUsage, [{ key: 'k', value: second }]);
+    await eventually(async () => (await applied([second.id])).length === 1);
+    expect(await applied([first.id])).toEqual([first.id]);
+  });
+
+  it('publishes the outbox in order per key and empties it', async () => {
+    const keys = ['a', 'b', 'c'].map((k) => `tenant-probe:${k}:${randomUUID()}`);
+    const events = Array.from({ length: 1200 }, (_, i) => ({
+      topic: TOPICS.resolverViews,
+      key: keys[i % 3],
+      value: { id: randomUUID(), type: 'probe', tenantId: 'tenant-probe', seq: i },
+    }));
+    await em().transactional((tx) => addToOutbox(tx, events));
+    const read = await readTopic(
+      TOPICS.resolverViews,
+      (m) => m.filter((x) => keys.includes(x.key!)).length >= 1200,
+      30_000,
+    );
+    for (const key of keys) {
+      const seqs = read.filter((m) => m.key === key).map((m) => JSON.parse(m.value!).seq as number);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(seqs).toHaveLength(400);
+    }
+    await eventually(async () => (await query(em(), 'select 1 from outbox_event limit 1')).length === 0);
+  });
+});
