@@ -1,25 +1,36 @@
-// Before the services start: the database (created when missing), every service's
-// migrations, and every topic of the contract (KAFKA_TOPIC_PREFIX applies).
-import { ensureDatabase, migrateUp } from '@org/database';
+// Before the services start: the database (created when missing), each service's
+// migrations (its own deploy step, apps/<service>/src/migrate.ts), and every topic of the
+// contract under KAFKA_TOPIC_PREFIX.
 import { createKafka, ensureTopics } from '@org/kafka';
-import { SERVICES } from './services';
+import { ensureDatabase } from '@org/database';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import services from './services.json';
 
-export async function prepare(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const databaseUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/provisioning';
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-  const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? '';
-  await ensureDatabase(databaseUrl);
-  for (const s of SERVICES) {
-    const applied = await migrateUp(s.database, databaseUrl);
-    if (applied.length) console.log(`[prepare] ${s.name}: applied ${applied.join(', ')}`);
-  }
-  const created = await ensureTopics(createKafka({ brokers, clientId: 'prepare', topicPrefix }), topicPrefix);
-  if (created.length) console.log(`[prepare] created ${created.length} topics`);
-}
+const root = join(__dirname, '..');
 
-if (require.main === module) {
-  prepare().catch((error) => {
-    console.error('[prepare] failed:', error);
-    process.exit(1);
+async function prepare(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await ensureDatabase(env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/provisioning');
+  const migrations = services.map(async (s) => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', join(root, `apps/${s.name}/src/migrate.ts`), 'up'],
+      { cwd: root, env },
+    );
+    process.stdout.write(stdout);
   });
+  const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? '';
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const topics = ensureTopics(createKafka({ brokers, clientId: 'prepare', topicPrefix }), topicPrefix).then(
+    (created) => {
+      if (created.length) console.log(`[prepare] created ${created.length} topics`);
+    },
+  );
+  await Promise.all([...migrations, topics]);
 }
+
+prepare().catch((error) => {
+  console.error('[prepare] failed:', error.stderr ?? error);
+  process.exit(1);
+});

@@ -13,12 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, '.data');
 const log = (m) => console.log(`[run] ${m}`);
 
-const SERVICES = [
-  { name: 'sso-ingest', portVar: 'SSO_INGEST_PORT', port: 8081 },
-  { name: 'connector-registry', portVar: 'CONNECTOR_REGISTRY_PORT', port: 8082 },
-  { name: 'provisioning-resolver', portVar: 'PROVISIONING_RESOLVER_PORT', port: 8083 },
-  { name: 'gateway', portVar: 'GATEWAY_PORT', port: 8080 },
-];
+const SERVICES = JSON.parse(readFileSync(join(root, 'tools/services.json'), 'utf8'));
 
 function sh(command, args, options = {}) {
   const r = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });

@@ -6,11 +6,16 @@ import { aLogin } from '@org/contracts/testing';
 import { eventually, produce, readTopic, type ServiceProcess, startServiceProcess } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 
-const SERVICES = [
-  { name: 'sso-ingest', portVar: 'SSO_INGEST_PORT', urlVar: 'SSO_INGEST_URL' },
-  { name: 'connector-registry', portVar: 'CONNECTOR_REGISTRY_PORT', urlVar: 'CONNECTOR_REGISTRY_URL' },
-  { name: 'provisioning-resolver', portVar: 'PROVISIONING_RESOLVER_PORT', urlVar: 'PROVISIONING_RESOLVER_URL' },
-];
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface ServiceInfo {
+  name: string;
+  portVar: string;
+  urlVar?: string;
+}
+const services: ServiceInfo[] = JSON.parse(readFileSync(join(__dirname, '../../tools/services.json'), 'utf8'));
+const SERVICES = services.filter((s) => s.name !== 'gateway');
 
 describe('the thin slice through every service', () => {
   const running: ServiceProcess[] = [];
@@ -19,7 +24,7 @@ describe('the thin slice through every service', () => {
   beforeAll(async () => {
     const backends = await Promise.all(SERVICES.map((s) => startServiceProcess(s.name, s.portVar, {})));
     running.push(...backends);
-    const urls = Object.fromEntries(SERVICES.map((s, i) => [s.urlVar, backends[i].url]));
+    const urls = Object.fromEntries(SERVICES.map((s, i) => [s.urlVar!, backends[i].url]));
     gateway = await startServiceProcess('gateway', 'GATEWAY_PORT', urls);
     running.push(gateway);
   }, 180_000);

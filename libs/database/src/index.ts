@@ -2,3 +2,4 @@ export * from './orm-options';
 export * from './ensure-database';
 export * from './migrate';
 export * from './query';
+export * from './migration-command';

@@ -9,7 +9,7 @@ import { query } from '@org/database';
 import { ServiceModule } from '@org/service';
 import { eventually, produce, readTopic, startTestService, testKafka } from '@org/testing';
 import { randomUUID } from 'node:crypto';
-import { addToOutbox, type EventBatch, OutboxEvent, ProcessedEvent, type Rejection } from '../src';
+import { addToOutbox, type EventBatch, OutboxEvent, ProcessedEvent, type Rejection } from '@org/kafka';
 
 const schema = `kafka_probe_${randomUUID().slice(0, 8)}`;
 const failedOnce = new Set<string>();
@@ -56,7 +56,12 @@ const probeModule = () => ({
         INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN!,
         LOG_LEVEL: 'error',
       },
-      database: { schema, entities: [OutboxEvent, ProcessedEvent], migrations: [], migrationsPath: __dirname },
+      database: {
+        schema,
+        entities: [OutboxEvent, ProcessedEvent],
+        migrations: [],
+        migrationsPath: __dirname /* no migrations: the test creates its tables */,
+      },
     }),
   ],
 });
