@@ -160,7 +160,9 @@ async function test() {
   const t0 = Date.now();
   ensureInstalled();
   const nxEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-  sh('npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static'], { env: nxEnv });
+  // CI re-runs every task: a cache hit keyed on incomplete inputs must never hide a failure.
+  const noCache = process.env.CI ? ['--skip-nx-cache'] : [];
+  sh('npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static', ...noCache], { env: nxEnv });
   await testInt();
   log(`npm test passed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
