@@ -66,7 +66,14 @@ async function waitReady(url, child, timeoutMs = 120_000) {
 async function start() {
   const t0 = Date.now();
   ensureInstalled();
-  const { up, down } = await import('./infra.mjs');
+  const { up, down, answers } = await import('./infra.mjs');
+  for (const s of SERVICES) {
+    const port = Number(process.env[s.portVar] || s.port);
+    if (await answers('127.0.0.1', port)) {
+      console.error(`[run] port ${port} (${s.name}) is in use: is npm start already running? Set ${s.portVar} to move it.`);
+      process.exit(1);
+    }
+  }
   const infra = await up();
   const keys = secrets();
   const env = {
