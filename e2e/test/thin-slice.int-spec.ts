@@ -76,30 +76,15 @@ describe('the thin slice through every service', () => {
     const sso = await api('POST', '/v1/sso-connections', apiKey, { platform: 'okta', name: 'Okta prod' });
     expect(sso.status).toBe(201);
 
+    const salesforce = {
+      ssoConnectionId: sso.body.id,
+      ssoAppId: 'sf-prod',
+      appKey: 'salesforce',
+      appName: 'Salesforce',
+    };
     const logins = [
-      aLogin({
-        tenantId,
-        data: {
-          ssoConnectionId: sso.body.id,
-          ssoAppId: 'sf-prod',
-          appKey: 'salesforce',
-          appName: 'Salesforce',
-          method: 'sso',
-          at: '2026-11-01T09:00:00Z',
-        },
-      }),
-      aLogin({
-        tenantId,
-        data: {
-          ssoConnectionId: sso.body.id,
-          ssoAppId: 'sf-prod',
-          appKey: 'salesforce',
-          appName: 'Salesforce',
-          userId: 'u2',
-          method: 'sso',
-          at: '2026-11-02T09:00:00Z',
-        },
-      }),
+      aLogin({ tenantId, data: { ...salesforce, method: 'sso', at: '2026-11-01T09:00:00Z' } }),
+      aLogin({ tenantId, data: { ...salesforce, userId: 'u2', method: 'sso', at: '2026-11-02T09:00:00Z' } }),
       aLogin({
         tenantId,
         data: {
@@ -108,7 +93,6 @@ describe('the thin slice through every service', () => {
           appKey: 'canva',
           appName: 'Canva',
           method: 'social',
-          at: '2026-11-02T10:00:00Z',
         },
       }),
     ];
