@@ -74,13 +74,20 @@ describe('sso-ingest: SSO connections and sso.events.v1', () => {
     ]);
 
     const instanceId = instanceIdOf(tenantId, sso.id, 'sf-prod');
-    const rows = await eventually(async () => {
-      const found = await query<{ event_id: string }>(em(), 'select event_id from login where instance_id = ?', [
-        instanceId,
-      ]);
+    const users = await eventually(async () => {
+      const found = await query<{ user_id: string }>(
+        em(),
+        'select user_id from login_history where instance_id = ? order by 1',
+        [instanceId],
+      );
       return found.length === 2 ? found : null;
     });
-    expect(rows!.map((r) => r.event_id).sort()).toEqual([login.id, after.id].sort());
+    expect(users!.map((r) => r.user_id)).toEqual([login.data.userId, after.data.userId].sort());
+    // R2: a social login is no login data: no history, no estimate for it.
+    const socialRows = await query(em(), 'select 1 from login_history where instance_id = ?', [
+      instanceIdOf(tenantId, sso.id, 'zoom-1'),
+    ]);
+    expect(socialRows).toEqual([]);
 
     const dlq = await readTopic(
       dlqTopicOf(TOPICS.ssoEvents),

@@ -4,6 +4,7 @@ import { ERROR_CODES } from './errors';
 import { connectorSnapshotSchema, connectorUsageSchema } from './events/connector';
 import { registryConnectionEventSchema } from './events/registry';
 import { resolverViewEventSchema } from './events/resolver';
+import { tenantChangedSchema } from './events/tenant';
 import { ssoActivitySchema, ssoEstimateSchema, ssoEventSchema, ssoInstancesEventSchema } from './events/sso';
 import { TOPICS, type Topic } from './topics';
 
@@ -17,6 +18,7 @@ export const TOPIC_EVENT_SCHEMAS = {
   [TOPICS.ssoActivity]: ssoActivitySchema,
   [TOPICS.registryConnections]: registryConnectionEventSchema,
   [TOPICS.resolverViews]: resolverViewEventSchema,
+  [TOPICS.tenants]: tenantChangedSchema,
 } satisfies Record<Topic, z.ZodType>;
 
 export type EventOf<T extends Topic> = z.infer<(typeof TOPIC_EVENT_SCHEMAS)[T]>;

@@ -7,3 +7,4 @@ export * from './events/sso';
 export * from './events/connector';
 export * from './events/registry';
 export * from './events/resolver';
+export * from './events/tenant';

@@ -9,6 +9,8 @@ export const TOPICS = {
   ssoActivity: 'sso.activity.v1',
   registryConnections: 'registry.connections.v1',
   resolverViews: 'resolver.views.v1',
+  /** Not in SPEC §4: the gateway's tenant settings (time zone, window), which estimates and views depend on. */
+  tenants: 'tenants.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
@@ -33,6 +35,7 @@ export const TOPIC_SPECS: Record<Topic, TopicSpec> = {
   [TOPICS.ssoActivity]: { partitions: 3, compacted: true },
   [TOPICS.registryConnections]: { partitions: 3, compacted: false },
   [TOPICS.resolverViews]: { partitions: 3, compacted: false },
+  [TOPICS.tenants]: { partitions: 1, compacted: true },
 };
 
 /** Every topic the product uses, DLQs included, with how to create it. */

@@ -2,7 +2,7 @@
 // Two lists of one day: the one with the later `asOf` (then the greater syncId) wins, so the
 // result never depends on arrival order.
 
-import { assignRange, type DayRange } from './estimate-rules';
+import { assignRange, type DayRange, mergeRanges } from './estimate-rules';
 
 export interface AssignmentList {
   day: number;
@@ -51,4 +51,32 @@ export function applyList(
     changed.set(user, assignRange(members.get(user) ?? [], governed, users.has(user)));
   }
   return { lists: [...lists.filter((l) => l.day !== list.day), list], changed };
+}
+
+/**
+ * Moves lists to the days `dayOf` gives their `asOf` (after a time zone change), and each
+ * membership with them: ranges always start on a list's day and end the day before the next
+ * list's. Of two lists landing on one day, the later one stays.
+ */
+export function remapLists(
+  lists: AssignmentList[],
+  members: Map<string, DayRange[]>,
+  dayOf: (asOf: number) => number,
+): { lists: AssignmentList[]; members: Map<string, DayRange[]> } {
+  const moved = new Map(lists.map((l) => [l.day, dayOf(l.asOf)]));
+  const move = (day: number) => moved.get(day) ?? day;
+  const remappedMembers = new Map<string, DayRange[]>();
+  for (const [user, ranges] of members) {
+    const next = ranges
+      .map((r) => ({ from: move(r.from), to: r.to === null ? null : move(r.to + 1) - 1 }))
+      .filter((r) => r.to === null || r.to >= r.from);
+    remappedMembers.set(user, mergeRanges(next));
+  }
+  const byDay = new Map<number, AssignmentList>();
+  for (const l of lists) {
+    const day = move(l.day);
+    const kept = byDay.get(day);
+    if (!kept || later(l, kept)) byDay.set(day, { ...l, day });
+  }
+  return { lists: [...byDay.values()].sort((a, b) => a.day - b.day), members: remappedMembers };
 }

@@ -29,4 +29,18 @@ export class SsoInstance {
 
   @Property({ type: 'datetime', nullable: true })
   lastLoginAt!: Date | null;
+
+  /** Published on sso.instances.v1 up to this version (the row is its own outbox entry). */
+  @Property({ type: 'integer', default: 1 })
+  version!: number;
+
+  @Property({ type: 'integer', default: 0 })
+  publishedVersion!: number;
+
+  /** The tenant settings its estimates and activity were derived with; re-derived when they differ. */
+  @Property({ type: 'text', nullable: true })
+  derivedTimeZone!: string | null;
+
+  @Property({ type: 'integer', nullable: true })
+  derivedWindowDays!: number | null;
 }

@@ -1,9 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { addToOutbox } from '@org/kafka';
 import { randomUUID } from 'node:crypto';
 import { ApiKey } from '../api-key.entity';
 import { newApiKey } from '../../auth/api-key';
 import { Tenant } from '../tenant.entity';
+import { tenantChanged } from '../tenant.events';
 import type { CreateTenantRequest } from './create-tenant.request';
 
 @Injectable()
@@ -17,6 +19,7 @@ export class CreateTenantService {
       const tenant = em.create(Tenant, { id: randomUUID(), ...input, createdAt: new Date() });
       em.create(ApiKey, { keyHash: hash, tenantId: tenant.id, createdAt: new Date(), revokedAt: null });
       await em.flush();
+      await addToOutbox(em, [tenantChanged(tenant)]);
       return tenant;
     });
     return { tenant, apiKey: key };

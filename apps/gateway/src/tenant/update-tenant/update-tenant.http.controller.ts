@@ -1,8 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Body, Controller, Patch } from '@nestjs/common';
 import { NotFoundError, parseRequest } from '@org/errors';
+import { addToOutbox } from '@org/kafka';
 import { CurrentTenant } from '../../auth/api-key.guard';
 import { Tenant } from '../tenant.entity';
+import { tenantChanged } from '../tenant.events';
 import { tenantView } from '../tenant.view';
 import { updateTenantRequest } from './update-tenant.request';
 
@@ -13,10 +15,15 @@ export class UpdateTenantHttpController {
   @Patch()
   async update(@CurrentTenant() tenantId: string, @Body() body: unknown) {
     const changes = parseRequest(updateTenantRequest, body);
-    const tenant = await this.em.findOne(Tenant, { id: tenantId });
-    if (!tenant) throw new NotFoundError('tenant', tenantId);
-    this.em.assign(tenant, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
-    await this.em.flush();
+    // The settings and their tenants.v1 event commit together: sso-ingest re-derives estimates from it.
+    const tenant = await this.em.transactional(async (em) => {
+      const tenant = await em.findOne(Tenant, { id: tenantId });
+      if (!tenant) throw new NotFoundError('tenant', tenantId);
+      em.assign(tenant, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
+      await em.flush();
+      await addToOutbox(em, [tenantChanged(tenant)]);
+      return tenant;
+    });
     return tenantView(tenant);
   }
 }

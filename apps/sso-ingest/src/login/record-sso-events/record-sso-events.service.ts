@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { instanceIdOf, type SsoEvent } from '@org/contracts';
 import type { Rejection } from '@org/kafka';
-import { addToOutbox } from '@org/kafka';
-import { instanceChanged, type InstanceState } from '../../instance/instance.events';
+import { recordAssignmentPages } from '../../assignment/apply-assignment-lists';
+import { DeriveEstimatesService } from '../../estimate/derive-estimates.service';
+import { recordLogins } from '../record-logins';
 import { query } from '@org/database';
 
 interface KnownConnection {
@@ -18,6 +19,8 @@ interface KnownConnection {
  */
 @Injectable()
 export class RecordSsoEventsService {
+  constructor(private readonly estimates: DeriveEstimatesService) {}
+
   async record(em: EntityManager, events: SsoEvent[]): Promise<Rejection[]> {
     const known = await this.knownConnections(em, events);
     const rejections: Rejection[] = [];
@@ -43,11 +46,18 @@ export class RecordSsoEventsService {
     });
     if (!accepted.length) return rejections;
 
-    const logins = accepted.filter((e) => e.type === 'sso.login');
-    const pages = accepted.filter((e) => e.type === 'sso.assignments');
-    await this.storeLogins(em, logins);
-    await this.storeAssignmentPages(em, pages);
+    // The instances first: every later statement joins them (tenant, lists).
     await this.upsertInstances(em, accepted);
+    const changed = await recordLogins(
+      em,
+      accepted.filter((e) => e.type === 'sso.login'),
+    );
+    await this.estimates.refresh(em, changed);
+    await recordAssignmentPages(
+      em,
+      accepted.filter((e) => e.type === 'sso.assignments'),
+      this.estimates,
+    );
     return rejections;
   }
 
@@ -61,45 +71,11 @@ export class RecordSsoEventsService {
     return new Map(rows.map((r) => [r.id, r.tenant_id]));
   }
 
-  private async storeLogins(em: EntityManager, logins: Array<Extract<SsoEvent, { type: 'sso.login' }>>) {
-    if (!logins.length) return;
-    await query(
-      em,
-      `insert into login (event_id, tenant_id, instance_id, user_id, email, method, at)
-       select * from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
-       on conflict do nothing`,
-      [
-        logins.map((e) => e.id),
-        logins.map((e) => e.tenantId),
-        logins.map((e) => instanceIdOf(e.tenantId, e.data.ssoConnectionId, e.data.ssoAppId)),
-        logins.map((e) => e.data.userId),
-        logins.map((e) => e.data.email),
-        logins.map((e) => e.data.method),
-        logins.map((e) => e.data.at),
-      ],
-    );
-  }
-
-  private async storeAssignmentPages(em: EntityManager, pages: Array<Extract<SsoEvent, { type: 'sso.assignments' }>>) {
-    if (!pages.length) return;
-    await query(
-      em,
-      `insert into assignment_page (instance_id, sync_id, page, tenant_id, page_count, as_of, users)
-       select * from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::int[], ?::timestamptz[], ?::jsonb[])
-       on conflict do nothing`,
-      [
-        pages.map((e) => instanceIdOf(e.tenantId, e.data.ssoConnectionId, e.data.ssoAppId)),
-        pages.map((e) => e.data.syncId),
-        pages.map((e) => e.data.page),
-        pages.map((e) => e.tenantId),
-        pages.map((e) => e.data.pageCount),
-        pages.map((e) => e.data.asOf),
-        pages.map((e) => JSON.stringify(e.data.users)),
-      ],
-    );
-  }
-
-  /** Folds the batch into one new state per instance; publishes only real changes. */
+  /**
+   * Folds the batch into one new state per instance and upserts them in one statement. An
+   * instance whose state really changed gets a new version: the publisher sends it on
+   * sso.instances.v1 (compacted, so only the latest state matters).
+   */
   private async upsertInstances(em: EntityManager, events: SsoEvent[]) {
     const next = new Map<string, InstanceState>();
     for (const e of events) {
@@ -123,29 +99,25 @@ export class RecordSsoEventsService {
       }
       next.set(id, state);
     }
-    const states = [...next.values()];
-    const rows = await query<InstanceRow & { changed: boolean }>(
+    const states = [...next.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    await query(
       em,
-      `with incoming as (
-         select * from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::timestamptz[])
-           as t(id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name, has_non_social_logins, last_login_at)
-       ), before as (
-         select i.* from sso_instance i join incoming using (id) for update of i
-       ), upserted as (
-         insert into sso_instance (id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name, has_non_social_logins, last_login_at)
-         select * from incoming
-         on conflict (id) do update set
-           app_key = excluded.app_key,
-           app_name = excluded.app_name,
-           has_non_social_logins = sso_instance.has_non_social_logins or excluded.has_non_social_logins,
-           last_login_at = greatest(sso_instance.last_login_at, excluded.last_login_at)
-         returning *
-       )
-       select u.*, (b.id is null
-         or b.app_key <> u.app_key or b.app_name <> u.app_name
-         or b.has_non_social_logins <> u.has_non_social_logins
-         or b.last_login_at is distinct from u.last_login_at) as changed
-       from upserted u left join before b using (id)`,
+      `insert into sso_instance (id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name,
+                                 has_non_social_logins, last_login_at, derived_time_zone, derived_window_days)
+       select s.*, coalesce(t.time_zone, 'UTC'), coalesce(t.estimate_window_days, 120)
+       from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::timestamptz[])
+         as s(id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name, has_non_social_logins, last_login_at)
+       left join tenant_settings t on t.tenant_id = s.tenant_id
+       on conflict (id) do update set
+         app_key = excluded.app_key,
+         app_name = excluded.app_name,
+         has_non_social_logins = sso_instance.has_non_social_logins or excluded.has_non_social_logins,
+         last_login_at = greatest(sso_instance.last_login_at, excluded.last_login_at),
+         version = sso_instance.version + 1
+       where (sso_instance.app_key, sso_instance.app_name, sso_instance.has_non_social_logins, sso_instance.last_login_at)
+         is distinct from (excluded.app_key, excluded.app_name,
+           sso_instance.has_non_social_logins or excluded.has_non_social_logins,
+           greatest(sso_instance.last_login_at, excluded.last_login_at))`,
       [
         states.map((s) => s.id),
         states.map((s) => s.tenantId),
@@ -157,31 +129,16 @@ export class RecordSsoEventsService {
         states.map((s) => s.lastLoginAt),
       ],
     );
-    await addToOutbox(
-      em,
-      rows.filter((r) => r.changed).map((r) => instanceChanged(fromRow(r))),
-    );
   }
 }
 
-interface InstanceRow {
+interface InstanceState {
   id: string;
-  tenant_id: string;
-  sso_connection_id: string;
-  sso_app_id: string;
-  app_key: string;
-  app_name: string;
-  has_non_social_logins: boolean;
-  last_login_at: Date | null;
+  tenantId: string;
+  ssoConnectionId: string;
+  ssoAppId: string;
+  appKey: string;
+  appName: string;
+  hasNonSocialLogins: boolean;
+  lastLoginAt: string | null;
 }
-
-const fromRow = (r: InstanceRow): InstanceState => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  ssoConnectionId: r.sso_connection_id,
-  ssoAppId: r.sso_app_id,
-  appKey: r.app_key,
-  appName: r.app_name,
-  hasNonSocialLogins: r.has_non_social_logins,
-  lastLoginAt: r.last_login_at ? new Date(r.last_login_at).toISOString() : null,
-});

@@ -1,0 +1,17 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** The days a user is on the assignment list in force, as day ranges: lists never stored user by day. */
+@Entity({ tableName: 'assignment_membership' })
+export class AssignmentMembership {
+  @PrimaryKey({ type: 'uuid' })
+  instanceId!: string;
+
+  @PrimaryKey({ type: 'text' })
+  userId!: string;
+
+  @Property({ type: 'text' })
+  email!: string;
+
+  @Property({ type: 'json' })
+  ranges!: Array<{ from: number; to: number | null }>;
+}

@@ -1,0 +1,98 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { query } from '@org/database';
+import { dayOf, quarterToMs } from './day';
+import { type DayRange, estimateRanges, sameRanges } from './estimate-rules';
+
+export interface Pair {
+  instanceId: string;
+  userId: string;
+}
+
+interface PairFacts {
+  instance_id: string;
+  user_id: string;
+  tenant_id: string;
+  time_zone: string;
+  window_days: number;
+  quarters: number[] | null;
+  login_email: string | null;
+  assigned: DayRange[] | null;
+  list_email: string | null;
+  first_list_day: number | null;
+  current: DayRange[] | null;
+  current_email: string | null;
+}
+
+/** The distinct local days of a user's logins. */
+export const loginDaysOf = (quarters: Iterable<number>, timeZone: string): Set<number> =>
+  new Set([...quarters].map((q) => dayOf(quarterToMs(q), timeZone)));
+
+/**
+ * Recomputes the estimate (R1) of (instance, user) pairs from their facts — logins, the
+ * instance's assignment lists, the tenant's settings — and stores those that changed,
+ * marking them for sso.estimates.v1. The result depends only on the facts, never on the
+ * order they arrived in (R15).
+ */
+@Injectable()
+export class DeriveEstimatesService {
+  async refresh(em: EntityManager, pairs: Pair[]): Promise<number> {
+    if (!pairs.length) return 0;
+    const facts = await query<PairFacts>(
+      em,
+      `with p as (select distinct * from unnest(?::uuid[], ?::text[]) as p(instance_id, user_id))
+       select p.instance_id, p.user_id, i.tenant_id,
+              coalesce(t.time_zone, 'UTC') as time_zone, coalesce(t.estimate_window_days, 120) as window_days,
+              lh.quarters, lh.email as login_email, am.ranges as assigned, am.email as list_email,
+              (select min(day) from assignment_list al where al.instance_id = p.instance_id) as first_list_day,
+              e.ranges as current, e.email as current_email
+       from p
+       join sso_instance i on i.id = p.instance_id
+       left join tenant_settings t on t.tenant_id = i.tenant_id
+       left join login_history lh on lh.instance_id = p.instance_id and lh.user_id = p.user_id
+       left join assignment_membership am on am.instance_id = p.instance_id and am.user_id = p.user_id
+       left join estimate e on e.instance_id = p.instance_id and e.user_id = p.user_id`,
+      [pairs.map((p) => p.instanceId), pairs.map((p) => p.userId)],
+    );
+    const changed = facts.flatMap((f) => {
+      const ranges = estimateRanges({
+        loginDays: loginDaysOf(f.quarters ?? [], f.time_zone),
+        windowDays: f.window_days,
+        firstListDay: f.first_list_day,
+        assigned: f.assigned ?? [],
+      });
+      const email = f.list_email ?? f.login_email ?? f.current_email ?? '';
+      if (f.current && sameRanges(f.current, ranges) && f.current_email === email) return [];
+      if (!f.current && !ranges.length) return [];
+      return [{ ...f, ranges, email }];
+    });
+    if (!changed.length) return 0;
+    await query(
+      em,
+      `insert into estimate (instance_id, user_id, tenant_id, email, ranges)
+       select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
+       on conflict (instance_id, user_id) do update
+         set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1`,
+      [
+        changed.map((c) => c.instance_id),
+        changed.map((c) => c.user_id),
+        changed.map((c) => c.tenant_id),
+        changed.map((c) => c.email),
+        changed.map((c) => JSON.stringify(c.ranges)),
+      ],
+    );
+    return changed.length;
+  }
+
+  /** Every user the instance knows of: from its logins and from its assignment lists. */
+  async pairsOfInstance(em: EntityManager, instanceId: string): Promise<Pair[]> {
+    const rows = await query<{ user_id: string }>(
+      em,
+      `select user_id from login_history where instance_id = ?
+       union select user_id from assignment_membership where instance_id = ?
+       union select user_id from estimate where instance_id = ?`,
+      [instanceId, instanceId, instanceId],
+    );
+    return rows.map((r) => ({ instanceId, userId: r.user_id }));
+  }
+}

@@ -1,0 +1,103 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { instanceIdOf, type SsoLoginEvent } from '@org/contracts';
+import { query } from '@org/database';
+import { addActivity, type ActivityChange } from '../estimate/count-activity';
+import { loginDaysOf, type Pair } from '../estimate/derive-estimates.service';
+import { quarterOf } from '../estimate/day';
+import { settingsOf } from '../tenant/tenant-settings';
+
+interface PairLogins {
+  instanceId: string;
+  tenantId: string;
+  userId: string;
+  email: string;
+  lastAt: number;
+  quarters: Set<number>;
+}
+
+/**
+ * Folds a batch of non-social logins (R2) into each user's login history with one read and
+ * one write, counts the users active on each newly seen day, and returns the pairs whose
+ * login days changed: only those need their estimate derived again.
+ */
+export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): Promise<Pair[]> {
+  const byPair = new Map<string, PairLogins>();
+  for (const e of logins) {
+    if (e.data.method === 'social') continue;
+    const instanceId = instanceIdOf(e.tenantId, e.data.ssoConnectionId, e.data.ssoAppId);
+    const key = `${instanceId}|${e.data.userId}`;
+    const at = Date.parse(e.data.at);
+    let pair = byPair.get(key);
+    if (!pair) {
+      pair = {
+        instanceId,
+        tenantId: e.tenantId,
+        userId: e.data.userId,
+        email: e.data.email,
+        lastAt: at,
+        quarters: new Set(),
+      };
+      byPair.set(key, pair);
+    }
+    pair.quarters.add(quarterOf(at));
+    if (at >= pair.lastAt) {
+      pair.lastAt = at;
+      pair.email = e.data.email;
+    }
+  }
+  const pairs = [...byPair.values()];
+  if (!pairs.length) return [];
+
+  const existing = await query<{ instance_id: string; user_id: string; quarters: number[]; email: string }>(
+    em,
+    `select lh.instance_id, lh.user_id, lh.quarters, lh.email
+     from login_history lh join unnest(?::uuid[], ?::text[]) as p(instance_id, user_id)
+       on lh.instance_id = p.instance_id and lh.user_id = p.user_id
+     for update of lh`,
+    [pairs.map((p) => p.instanceId), pairs.map((p) => p.userId)],
+  );
+  const before = new Map(existing.map((r) => [`${r.instance_id}|${r.user_id}`, r]));
+  const settings = await settingsOf(em, [...new Set(pairs.map((p) => p.tenantId))]);
+
+  const writes: Array<PairLogins & { merged: number[] }> = [];
+  const activity = new Map<string, ActivityChange>();
+  const changedDays: Pair[] = [];
+  for (const pair of pairs) {
+    const old = before.get(`${pair.instanceId}|${pair.userId}`);
+    const oldQuarters = new Set(old?.quarters ?? []);
+    const added = [...pair.quarters].filter((q) => !oldQuarters.has(q));
+    if (!added.length && old?.email === pair.email) continue;
+    const merged = [...oldQuarters, ...added].sort((a, b) => a - b);
+    writes.push({ ...pair, merged });
+    if (!added.length) continue;
+    const { timeZone } = settings.get(pair.tenantId)!;
+    const oldDays = loginDaysOf(oldQuarters, timeZone);
+    const newDays = [...loginDaysOf(added, timeZone)].filter((d) => !oldDays.has(d));
+    if (!newDays.length) continue;
+    changedDays.push({ instanceId: pair.instanceId, userId: pair.userId });
+    for (const day of newDays) {
+      const key = `${pair.instanceId}|${day}`;
+      const change = activity.get(key) ?? { instanceId: pair.instanceId, tenantId: pair.tenantId, day, users: 0 };
+      change.users++;
+      activity.set(key, change);
+    }
+  }
+  if (writes.length) {
+    await query(
+      em,
+      `insert into login_history (instance_id, user_id, tenant_id, email, quarters)
+       select instance_id, user_id, tenant_id, email, quarters::int[]
+       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) as w(instance_id, user_id, tenant_id, email, quarters)
+       on conflict (instance_id, user_id) do update set email = excluded.email, quarters = excluded.quarters`,
+      [
+        writes.map((w) => w.instanceId),
+        writes.map((w) => w.userId),
+        writes.map((w) => w.tenantId),
+        writes.map((w) => w.email),
+        writes.map((w) => `{${w.merged.join(',')}}`),
+      ],
+    );
+  }
+  await addActivity(em, [...activity.values()]);
+  return changedDays;
+}

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { eventSchema } from '../envelope';
+
+// --- tenants.v1: the gateway's tenant settings (compacted by tenant id) ---
+
+export const tenantChangedSchema = eventSchema(
+  'tenant.changed',
+  z.object({ name: z.string(), timeZone: z.string().min(1), estimateWindowDays: z.int().min(1) }),
+);
+export type TenantChangedEvent = z.infer<typeof tenantChangedSchema>;
