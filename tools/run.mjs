@@ -48,6 +48,12 @@ function secrets() {
 }
 
 const tsNode = ['--enable-source-maps', '-r', '@swc-node/register'];
+/** Built services run on plain node: less memory and a faster start than compiling on the fly. */
+const built = (name) => ['--enable-source-maps', '-r', './tools/paths.js', `dist/apps/${name}/src/main.js`];
+
+function build() {
+  sh('npx', ['tsc', '-p', 'tsconfig.build.json']);
+}
 
 async function waitReady(url, child, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
@@ -86,10 +92,11 @@ async function start() {
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN || keys.internalApiToken,
   };
   sh(process.execPath, [...tsNode, 'tools/prepare.ts'], { env });
+  build();
 
   const children = SERVICES.map((s) => {
     const port = Number(env[s.portVar] || s.port);
-    const child = spawn(process.execPath, [...tsNode, `apps/${s.name}/src/main.ts`], {
+    const child = spawn(process.execPath, built(s.name), {
       cwd: root,
       env: { ...env, [s.portVar]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -201,7 +208,27 @@ function dockerAnswers() {
 }
 
 const [command, ...args] = process.argv.slice(2);
-const commands = { start, test, 'test-int': () => testInt(args) };
+/** npm run bench -- NAME: brings up Kafka and PostgreSQL like npm test, then tools/bench/NAME.ts. */
+async function bench() {
+  const name = args[0];
+  if (!name || !existsSync(join(root, `tools/bench/${name}.ts`))) {
+    console.error('usage: npm run bench -- ingest');
+    process.exit(2);
+  }
+  ensureInstalled();
+  const { up, down } = await import('./infra.mjs');
+  const infra = await up();
+  build();
+  const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl };
+  const r = spawnSync(process.execPath, [...tsNode, `tools/bench/${name}.ts`], { stdio: 'inherit', cwd: root, env });
+  const started = Object.entries(infra.started)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
+  if (started.length) down(started);
+  process.exit(r.status ?? 1);
+}
+
+const commands = { start, test, bench, 'test-int': () => testInt(args) };
 if (!commands[command]) {
   console.error(`usage: run.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);

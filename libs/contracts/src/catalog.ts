@@ -40,11 +40,12 @@ export function parseEvent<T extends Topic>(topic: T, value: Buffer | string | n
   } catch (e) {
     return fail(`not JSON: ${(e as Error).message}`);
   }
+  const event = TOPIC_EVENT_SCHEMAS[topic].safeParse(json);
+  if (event.success) return { ok: true, event: event.data as EventOf<T> };
+  // Only a refused message pays a second parse, for a reason that names the right part.
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return fail(`envelope: ${describeIssues(envelope.error)}`);
-  const event = TOPIC_EVENT_SCHEMAS[topic].safeParse(json);
-  if (!event.success) return fail(`${envelope.data.type}: ${describeIssues(event.error)}`);
-  return { ok: true, event: event.data as EventOf<T> };
+  return fail(`${envelope.data.type}: ${describeIssues(event.error)}`);
 }
 
 /** `field.path: message; …` for the first few issues, short enough for a Kafka header. */

@@ -23,7 +23,21 @@ export const activityKey = (tenantId: string, instanceId: string, day: string) =
  * facts and a replay never mints a second one.
  */
 export function instanceIdOf(tenantId: string, ssoConnectionId: string, ssoAppId: string): string {
-  const hash = createHash('sha1').update(`instance\u0000${tenantId}\u0000${ssoConnectionId}\u0000${ssoAppId}`).digest();
+  const name = `${tenantId}\u0000${ssoConnectionId}\u0000${ssoAppId}`;
+  let id = instanceIds.get(name);
+  if (!id) {
+    if (instanceIds.size >= 100_000) instanceIds.clear();
+    id = nameBasedUuid(`instance\u0000${name}`);
+    instanceIds.set(name, id);
+  }
+  return id;
+}
+
+// Hot paths derive the id of every event's instance: remember the few thousand in use.
+const instanceIds = new Map<string, string>();
+
+function nameBasedUuid(name: string): string {
+  const hash = createHash('sha1').update(name).digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

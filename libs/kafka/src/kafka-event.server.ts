@@ -47,7 +47,25 @@ export interface KafkaEventServerOptions {
   chunkSize?: number;
 }
 
-type Handler = (batch: EventBatch<Topic>, ctx: BaseRpcContext) => Promise<unknown>;
+/** Per handler: `@EventPattern(TOPICS.x, { chunkSize: 5000, idempotentByNaturalKey: true })`. */
+export interface ConsumeOptions {
+  /** Largest number of messages applied in one transaction. */
+  chunkSize?: number;
+  /**
+   * Applying an event twice changes nothing (sets, greatest, upserts of facts): the handler
+   * dedupes by natural key, so the event-id table (a write per event) is skipped.
+   */
+  idempotentByNaturalKey?: boolean;
+  /** Bytes fetched per partition and request: bigger batches for hot topics. */
+  maxBytesPerPartition?: number;
+  /**
+   * Partitions applied at once: while one waits on the database another parses. Safe when a
+   * key's rows are only ever touched by its own partition's events.
+   */
+  partitionsConsumedConcurrently?: number;
+}
+
+type Handler = ((batch: EventBatch<Topic>, ctx: BaseRpcContext) => Promise<unknown>) & { extras?: ConsumeOptions };
 
 const TRANSIENT_PG = /^(08|40001|40P01|53|57P0)/;
 
@@ -128,6 +146,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+      maxBytesPerPartition: handler.extras?.maxBytesPerPartition ?? 1_048_576,
+      maxBytes: 4 * (handler.extras?.maxBytesPerPartition ?? 1_048_576),
     });
     consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(consumer));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -143,8 +163,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
     this.consumers.push(consumer);
     await consumer.subscribe({ topic: source, fromBeginning: true });
-    const chunkSize = this.options.chunkSize ?? 500;
+    const chunkSize = handler.extras?.chunkSize ?? this.options.chunkSize ?? 500;
     await consumer.run({
+      partitionsConsumedConcurrently: handler.extras?.partitionsConsumedConcurrently ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
@@ -208,12 +229,15 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.orm.em.fork().transactional(async (em) => {
-          const inserted = await query<{ event_id: string }>(
-            em,
-            `insert into processed_event (event_id, topic) select unnest(?::uuid[]), ?
-             on conflict do nothing returning event_id`,
-            [events.map((e) => e.id), topic],
-          );
+          const byIdOnly = !handler.extras?.idempotentByNaturalKey;
+          const inserted = byIdOnly
+            ? await query<{ event_id: string }>(
+                em,
+                `insert into processed_event (event_id, topic) select unnest(?::uuid[]), ?
+                 on conflict do nothing returning event_id`,
+                [events.map((e) => e.id), topic],
+              )
+            : events.map((e) => ({ event_id: e.id }));
           const fresh = new Set(inserted.map((r) => r.event_id));
           const seen = new Set<string>();
           const todo = events.filter((e) => fresh.has(e.id) && !seen.has(e.id) && seen.add(e.id));
@@ -224,7 +248,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           )) as Rejection[] | undefined;
           const rejections = result ?? [];
           // A refused event is not applied: forget its id so a resend is judged again.
-          if (rejections.length) {
+          if (rejections.length && byIdOnly) {
             await query(em, `delete from processed_event where event_id = any(?::uuid[])`, [
               rejections.map((r) => r.eventId),
             ]);

@@ -35,12 +35,15 @@ export class RederiveEstimatesService implements OnApplicationBootstrap, OnAppli
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (this.running) {
       let done = 0;
       try {
         done = await this.rederiveNext();
+        failures = 0;
       } catch (error) {
-        this.logger.warn(`re-deriving estimates failed, retrying: ${(error as Error).message}`);
+        if (failures++ % 20 === 0)
+          this.logger.warn(`re-deriving estimates failed, retrying: ${(error as Error).message}`);
       }
       if (!done) await new Promise((r) => setTimeout(r, 500));
     }

@@ -8,7 +8,14 @@ import { RecordSsoEventsService } from './record-sso-events.service';
 export class RecordSsoEventsKafkaController {
   constructor(private readonly service: RecordSsoEventsService) {}
 
-  @EventPattern(TOPICS.ssoEvents)
+  // Logins fold into sets and assignment pages into keyed rows: applying one twice changes
+  // nothing, so the hot path skips the event-id table and takes big chunks.
+  @EventPattern(TOPICS.ssoEvents, {
+    chunkSize: 5000,
+    idempotentByNaturalKey: true,
+    maxBytesPerPartition: 2_097_152,
+    partitionsConsumedConcurrently: 3,
+  })
   record(@Payload() batch: EventBatch<typeof TOPICS.ssoEvents>): Promise<Rejection[]> {
     return this.service.record(batch.em, batch.events);
   }
