@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import services from '../services.json';
 
 const root = join(__dirname, '../..');
 
@@ -66,7 +67,9 @@ export async function startService(
   env: NodeJS.ProcessEnv,
 ): Promise<RunningService> {
   // As npm start runs it: built (npm run bench builds first), on plain node.
-  const flags = process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? []; // e.g. --cpu-prof
+  // The flags npm start runs it with (services.json), plus any given for a run (e.g. --cpu-prof).
+  const service = services.find((s) => s.name === name);
+  const flags = [...(service?.nodeFlags ?? []), ...(process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(
     process.execPath,
     [...flags, '-r', join(root, 'tools/paths.js'), join(root, `dist/apps/${name}/src/main.js`)],

@@ -81,7 +81,13 @@ async function main() {
 
     const ingest = await startService('sso-ingest', 'SSO_INGEST_PORT', 18_081, bench.env);
     // Timed from the moment its consumers joined their groups, as the baseline from its first batch.
-    while (!(await fetch(`${ingest.url}/readyz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 50));
+    while (
+      !(await fetch(`${ingest.url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await new Promise((r) => setTimeout(r, 50));
     const start = Date.now();
     await untilCommitted(kafka, `${bench.topicPrefix}sso-ingest.${TOPICS.ssoEvents}`, topic);
     const ingestMs = Date.now() - start;

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { query } from '@org/database';
 import { dayOf, quarterToMs } from './day';
-import { type DayRange, estimateRanges, sameRanges } from './estimate-rules';
+import { type DayRange, estimateRanges, loginRanges, sameRanges } from './estimate-rules';
 
 export interface Pair {
   instanceId: string;
@@ -44,14 +44,18 @@ export class DeriveEstimatesService {
        select p.instance_id, p.user_id, i.tenant_id,
               coalesce(t.time_zone, 'UTC') as time_zone, coalesce(t.estimate_window_days, 120) as window_days,
               lh.quarters, lh.email as login_email, am.ranges as assigned, am.email as list_email,
-              (select min(day) from assignment_list al where al.instance_id = p.instance_id) as first_list_day,
+              fl.first_list_day,
               e.ranges as current, e.email as current_email
        from p
        join sso_instance i on i.id = p.instance_id
        left join tenant_settings t on t.tenant_id = i.tenant_id
        left join login_history lh on lh.instance_id = p.instance_id and lh.user_id = p.user_id
        left join assignment_membership am on am.instance_id = p.instance_id and am.user_id = p.user_id
-       left join estimate e on e.instance_id = p.instance_id and e.user_id = p.user_id`,
+       left join estimate e on e.instance_id = p.instance_id and e.user_id = p.user_id
+       left join (
+         select instance_id, min(day) as first_list_day from assignment_list
+         where instance_id in (select instance_id from p) group by instance_id
+       ) fl on fl.instance_id = p.instance_id`,
       [pairs.map((p) => p.instanceId), pairs.map((p) => p.userId)],
     );
     const changed = facts.flatMap((f) => {
@@ -82,6 +86,48 @@ export class DeriveEstimatesService {
       ],
     );
     return changed.length;
+  }
+
+  /**
+   * The hot path's shortcut: on an instance without assignment lists the estimate is the
+   * login ranges alone (R1), computed from the days just merged; the others go through
+   * `refresh`. Unchanged ranges are not written, so they are not published again.
+   */
+  async storeLoginEstimates(
+    em: EntityManager,
+    changed: Array<Pair & { tenantId: string; email: string; days: Set<number>; windowDays: number }>,
+  ): Promise<void> {
+    if (!changed.length) return;
+    const withLists = new Set(
+      (
+        await query<{ instance_id: string }>(
+          em,
+          'select distinct instance_id from assignment_list where instance_id = any(?::uuid[])',
+          [[...new Set(changed.map((c) => c.instanceId))]],
+        )
+      ).map((r) => r.instance_id),
+    );
+    const direct = changed.filter((c) => !withLists.has(c.instanceId));
+    await this.refresh(
+      em,
+      changed.filter((c) => withLists.has(c.instanceId)),
+    );
+    if (!direct.length) return;
+    await query(
+      em,
+      `insert into estimate (instance_id, user_id, tenant_id, email, ranges)
+       select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
+       on conflict (instance_id, user_id) do update
+         set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1
+         where (estimate.ranges, estimate.email) is distinct from (excluded.ranges, excluded.email)`,
+      [
+        direct.map((c) => c.instanceId),
+        direct.map((c) => c.userId),
+        direct.map((c) => c.tenantId),
+        direct.map((c) => c.email),
+        direct.map((c) => JSON.stringify(loginRanges(c.days, c.windowDays))),
+      ],
+    );
   }
 
   /** Every user the instance knows of: from its logins and from its assignment lists. */

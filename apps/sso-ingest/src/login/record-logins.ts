@@ -20,7 +20,15 @@ interface PairLogins {
  * one write, counts the users active on each newly seen day, and returns the pairs whose
  * login days changed: only those need their estimate derived again.
  */
-export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): Promise<Pair[]> {
+export interface ChangedLogins extends Pair {
+  tenantId: string;
+  email: string;
+  /** Every login day of the pair, in the tenant's zone. */
+  days: Set<number>;
+  windowDays: number;
+}
+
+export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): Promise<ChangedLogins[]> {
   const byPair = new Map<string, PairLogins>();
   for (const e of logins) {
     if (e.data.method === 'social') continue;
@@ -61,7 +69,7 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
 
   const writes: Array<PairLogins & { merged: number[] }> = [];
   const activity = new Map<string, ActivityChange>();
-  const changedDays: Pair[] = [];
+  const changedDays: ChangedLogins[] = [];
   for (const pair of pairs) {
     const old = before.get(`${pair.instanceId}|${pair.userId}`);
     const oldQuarters = new Set(old?.quarters ?? []);
@@ -70,11 +78,18 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
     const merged = [...oldQuarters, ...added].sort((a, b) => a - b);
     writes.push({ ...pair, merged });
     if (!added.length) continue;
-    const { timeZone } = settings.get(pair.tenantId)!;
+    const { timeZone, windowDays } = settings.get(pair.tenantId)!;
     const oldDays = loginDaysOf(oldQuarters, timeZone);
     const newDays = [...loginDaysOf(added, timeZone)].filter((d) => !oldDays.has(d));
     if (!newDays.length) continue;
-    changedDays.push({ instanceId: pair.instanceId, userId: pair.userId });
+    changedDays.push({
+      instanceId: pair.instanceId,
+      userId: pair.userId,
+      tenantId: pair.tenantId,
+      email: pair.email,
+      days: new Set([...oldDays, ...newDays]),
+      windowDays,
+    });
     for (const day of newDays) {
       const key = `${pair.instanceId}|${day}`;
       const change = activity.get(key) ?? { instanceId: pair.instanceId, tenantId: pair.tenantId, day, users: 0 };

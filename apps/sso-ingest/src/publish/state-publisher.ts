@@ -4,7 +4,7 @@ import { query } from '@org/database';
 import { EventProducer } from '@org/kafka';
 import { PUBLISHED_STATES, type PublishedState } from './published-states';
 
-const BATCH = 1000;
+const BATCH = 2000;
 
 /**
  * Publishes instances, estimates and activity counts whose version moved since they were

@@ -52,7 +52,7 @@ export class RecordSsoEventsService {
       em,
       accepted.filter((e) => e.type === 'sso.login'),
     );
-    await this.estimates.refresh(em, changed);
+    await this.estimates.storeLoginEstimates(em, changed);
     await recordAssignmentPages(
       em,
       accepted.filter((e) => e.type === 'sso.assignments'),
