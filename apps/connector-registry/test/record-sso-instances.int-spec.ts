@@ -12,7 +12,9 @@ describe('connector-registry: what it knows of SSO (sso.instances.v1)', () => {
   let app: INestApplication;
   let url: string;
   beforeAll(async () => {
-    ({ app, url } = await startTestService(AppModule.forRoot(loadRegistryConfig())));
+    ({ app, url } = await startTestService(
+      AppModule.forRoot(loadRegistryConfig({ ...process.env, KAFKA_CONSUMER_GROUP: `test-${randomUUID()}` })),
+    ));
   });
   afterAll(() => app?.close());
 

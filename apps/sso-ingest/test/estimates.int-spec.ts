@@ -20,7 +20,9 @@ describe('sso-ingest: estimates (R1) and activity over Kafka', () => {
   let app: INestApplication;
   let url: string;
   beforeAll(async () => {
-    ({ app, url } = await startTestService(AppModule.forRoot(loadSsoIngestConfig())));
+    ({ app, url } = await startTestService(
+      AppModule.forRoot(loadSsoIngestConfig({ ...process.env, KAFKA_CONSUMER_GROUP: `test-${randomUUID()}` })),
+    ));
   });
   afterAll(() => app?.close());
   const em = () => app.get<MikroORM>(MikroORM).em.fork();
@@ -118,7 +120,13 @@ describe('sso-ingest: estimates (R1) and activity over Kafka', () => {
     expect(before.has('bob')).toBe(false);
 
     await produce(TOPICS.ssoEvents, [{ key, value: page('sync-1', '2026-11-15T12:00:00Z', 1, 2, ['cid']) }]);
-    const after = await estimatesOf(instanceId, (m) => m.has('bob') && m.has('cid'));
+    const after = await estimatesOf(
+      instanceId,
+      (m) =>
+        m.has('bob') &&
+        m.has('cid') &&
+        JSON.stringify(m.get('ann')) === JSON.stringify([{ from: '2026-10-01', to: '2026-11-14' }]),
+    );
     expect(after.get('ann')).toEqual([{ from: '2026-10-01', to: '2026-11-14' }]);
     expect(after.get('bob')).toEqual([{ from: '2026-11-15', to: null }]);
     expect(after.get('cid')).toEqual([{ from: '2026-11-15', to: null }]);

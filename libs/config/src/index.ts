@@ -31,6 +31,11 @@ export const commonEnv = {
   /** The gateway's credential; services answer 401 to calls without it. */
   INTERNAL_API_TOKEN: z.string().min(16, 'at least 16 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Consumer group base name; defaults to the service's name (tests use one per suite). */
+  KAFKA_CONSUMER_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .optional(),
 };
 
 export const portSchema = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

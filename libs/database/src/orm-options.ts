@@ -22,7 +22,8 @@ export function ormOptions(db: ServiceDatabase, databaseUrl: string, overrides: 
     // Raw SQL in the services names tables without a schema.
     pool: {
       min: 0,
-      max: 10,
+      // Concurrent partitions, the publishers and HTTP each hold one while they work.
+      max: 16,
       afterCreate: (conn: { query(sql: string, cb: (err?: Error) => void): void }, done: (err?: Error) => void) =>
         conn.query(`set search_path to "${db.schema}", public`, (err) => done(err)),
     },

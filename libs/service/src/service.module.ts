@@ -17,6 +17,7 @@ export interface BaseServiceConfig {
   KAFKA_TOPIC_PREFIX: string;
   INTERNAL_API_TOKEN: string;
   LOG_LEVEL: string;
+  KAFKA_CONSUMER_GROUP?: string;
 }
 
 export interface ServiceModuleOptions<C extends BaseServiceConfig> {
@@ -54,6 +55,7 @@ export class ServiceModule {
           inject: [],
           useFactory: () => ({
             settings: { brokers: config.KAFKA_BROKERS, clientId: name, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+            groupId: config.KAFKA_CONSUMER_GROUP ?? name,
           }),
         }),
       ],

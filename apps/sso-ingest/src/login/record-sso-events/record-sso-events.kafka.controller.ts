@@ -14,7 +14,7 @@ export class RecordSsoEventsKafkaController {
     chunkSize: 5000,
     idempotentByNaturalKey: true,
     maxBytesPerPartition: 2_097_152,
-    partitionsConsumedConcurrently: 6,
+    partitionsConsumedConcurrently: 3,
   })
   record(@Payload() batch: EventBatch<typeof TOPICS.ssoEvents>): Promise<Rejection[]> {
     return this.service.record(batch.em, batch.events);
