@@ -147,7 +147,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       heartbeatInterval: 3_000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
       maxBytesPerPartition: handler.extras?.maxBytesPerPartition ?? 1_048_576,
-      maxBytes: 4 * (handler.extras?.maxBytesPerPartition ?? 1_048_576),
+      maxBytes: 2 * (handler.extras?.maxBytesPerPartition ?? 1_048_576),
     });
     consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(consumer));
     consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -11,10 +11,10 @@ export class RecordSsoEventsKafkaController {
   // Logins fold into sets and assignment pages into keyed rows: applying one twice changes
   // nothing, so the hot path skips the event-id table and takes big chunks.
   @EventPattern(TOPICS.ssoEvents, {
-    chunkSize: 5000,
+    chunkSize: 10_000,
     idempotentByNaturalKey: true,
-    maxBytesPerPartition: 2_097_152,
-    partitionsConsumedConcurrently: 3,
+    maxBytesPerPartition: 4_194_304,
+    partitionsConsumedConcurrently: 2,
   })
   record(@Payload() batch: EventBatch<typeof TOPICS.ssoEvents>): Promise<Rejection[]> {
     return this.service.record(batch.em, batch.events);
