@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
-import { freePort, startTestService } from '@org/testing';
+import { tenantChangedSchema, TOPICS } from '@org/contracts';
+import { freePort, readTopic, startTestService } from '@org/testing';
 import { AppModule } from '../src/app.module';
 import { loadGatewayConfig } from '../src/config';
 
@@ -55,6 +56,15 @@ describe('gateway: tenants, keys and routing', () => {
     });
     const patched = await api('PATCH', '/v1/tenant', key, { timeZone: 'America/New_York' });
     expect(patched.body).toMatchObject({ timeZone: 'America/New_York', estimateWindowDays: 90 });
+
+    // The services that derive days and estimates learn the change from tenants.v1 (outbox).
+    const events = await readTopic(TOPICS.tenants, (m) =>
+      m.some((x) => x.key === created.body.tenantId && x.value!.includes('America/New_York')),
+    );
+    const latest = events
+      .filter((m) => m.key === created.body.tenantId)
+      .map((m) => tenantChangedSchema.parse(JSON.parse(m.value!)));
+    expect(latest.map((e) => e.data.timeZone)).toEqual(['UTC', 'America/New_York']);
   });
 
   it('keeps the admin key and tenant keys apart', async () => {

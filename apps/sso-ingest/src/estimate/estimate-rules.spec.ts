@@ -1,4 +1,4 @@
-import { applyList, type AssignmentList, assemblePages, placeList } from './assignment-lists';
+import { applyList, type AssignmentList, assemblePages, placeList, remapLists } from './assignment-lists';
 import { dayOf, isoToDay } from './day';
 import { type DayRange, estimateRanges, loginRanges, mergeRanges } from './estimate-rules';
 
@@ -114,6 +114,21 @@ describe('R1: assignment lists replace the login estimate from their day on', ()
         ? [xs]
         : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
     for (const order of permutations(arriving)) expect(apply([...order, order[0]])).toEqual(expected);
+  });
+
+  it('moves lists and memberships to the days of a new time zone', () => {
+    const lists: AssignmentList[] = [
+      { day: d('2026-01-05'), asOf: Date.parse('2026-01-05T23:30:00Z'), syncId: 'a' },
+      { day: d('2026-01-10'), asOf: Date.parse('2026-01-10T12:00:00Z'), syncId: 'b' },
+    ];
+    const members = new Map([
+      ['ann', [range('2026-01-05', '2026-01-09')]],
+      ['bob', [range('2026-01-05', null)]],
+    ]);
+    const moved = remapLists(lists, members, (asOf) => dayOf(asOf, 'Europe/Paris'));
+    expect(moved.lists.map((l) => l.day)).toEqual([d('2026-01-06'), d('2026-01-10')]);
+    expect(moved.members.get('ann')).toEqual([range('2026-01-06', '2026-01-09')]);
+    expect(moved.members.get('bob')).toEqual([range('2026-01-06', null)]);
   });
 
   it('applies nothing until every page of a sync is in', () => {
