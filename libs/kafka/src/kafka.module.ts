@@ -4,7 +4,8 @@ import {
   Inject,
   Module,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { EventProducer } from './event-producer';
 import { KafkaEventServer } from './kafka-event.server';
@@ -25,7 +26,7 @@ const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
  * relay, and the batch consumer transport (`app.connectMicroservice({ strategy })`).
  */
 @Module({})
-export class KafkaModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class KafkaModule implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   constructor(
     private readonly relay: OutboxRelay,
     private readonly producer: EventProducer,
@@ -67,8 +68,13 @@ export class KafkaModule implements OnApplicationBootstrap, OnApplicationShutdow
     this.relay.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Shutdown in phases: loops stop while the database is open (onModuleDestroy), the producer
+  // goes once no loop can send any more (beforeApplicationShutdown), then the ORM closes.
+  async onModuleDestroy(): Promise<void> {
     await this.relay.stop();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
     await this.producer.disconnect();
   }
 }

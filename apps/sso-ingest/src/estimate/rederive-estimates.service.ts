@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { query } from '@org/database';
 import { remapLists } from './assignment-lists';
 import { replaceActivity } from './count-activity';
@@ -14,7 +14,7 @@ import type { DayRange } from './estimate-rules';
  * it was derived with, so a restart simply picks up where this stopped.
  */
 @Injectable()
-export class RederiveEstimatesService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RederiveEstimatesService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RederiveEstimatesService.name);
   private running = false;
   private loop?: Promise<void>;
@@ -29,7 +29,8 @@ export class RederiveEstimatesService implements OnApplicationBootstrap, OnAppli
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the ORM closes (onApplicationShutdown): a loop left running would wait on a closed pool.
+  async onModuleDestroy(): Promise<void> {
     this.running = false;
     await this.loop;
   }

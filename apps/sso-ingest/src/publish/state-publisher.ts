@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { query } from '@org/database';
 import { EventProducer } from '@org/kafka';
 import { PUBLISHED_STATES, type PublishedState } from './published-states';
@@ -13,7 +13,7 @@ const BATCH = 2000;
  * compacted by that key anyway). Rows are marked sent only after the broker acked them.
  */
 @Injectable()
-export class StatePublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class StatePublisher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(StatePublisher.name);
   private running = false;
   private loop?: Promise<void>;
@@ -29,7 +29,8 @@ export class StatePublisher implements OnApplicationBootstrap, OnApplicationShut
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the ORM closes (onApplicationShutdown): a loop left running would wait on a closed pool.
+  async onModuleDestroy(): Promise<void> {
     this.running = false;
     await this.loop;
   }
