@@ -11,6 +11,10 @@ interface InstanceRow {
   app_name: string;
   has_non_social_logins: boolean;
   last_login_at: Date | null;
+  connection_id: string | null;
+  kind: string | null;
+  vendor: string | null;
+  status: string | null;
 }
 
 /** Applications of the tenant with their SSO instances (SPEC §5); instances of removed SSO connections are gone. */
@@ -22,8 +26,10 @@ export class ListApplicationsHttpController {
   async list(@TenantId() tenantId: string) {
     const rows = await query<InstanceRow>(
       this.em,
-      `select i.* from known_instance i
-       join known_sso_connection c on c.id = i.sso_connection_id and c.tenant_id = i.tenant_id and not c.removed
+      `select i.*, c.id as connection_id, c.kind, c.vendor, c.status
+       from known_instance i
+       left join connection c on c.instance_id = i.id and c.status <> 'deleted'
+       join known_sso_connection s on s.id = i.sso_connection_id and s.tenant_id = i.tenant_id and not s.removed
        where i.tenant_id = ?
        order by i.app_key, i.app_name, i.sso_connection_id, i.sso_app_id`,
       [tenantId],
@@ -37,7 +43,7 @@ export class ListApplicationsHttpController {
         ssoAppId: r.sso_app_id,
         hasNonSocialLogins: r.has_non_social_logins,
         lastLoginAt: r.last_login_at ? new Date(r.last_login_at).toISOString() : null,
-        connection: null,
+        connection: r.connection_id ? { id: r.connection_id, kind: r.kind, vendor: r.vendor, status: r.status } : null,
       });
     }
     return { items: [...byApp.values()] };

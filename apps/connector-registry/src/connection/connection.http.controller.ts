@@ -1,0 +1,60 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { parseRequest } from '@org/errors';
+import { TenantId } from '@org/service';
+import { z } from 'zod';
+import { connectionOf, connectionsOf, connectionView } from './connection-record';
+import { DeleteConnectionService } from './delete-connection/delete-connection.service';
+import { DisconnectConnectionService } from './disconnect-connection/disconnect-connection.service';
+import { effectiveAtSchema } from './effective-at';
+import { ReconnectConnectionService } from './reconnect-connection/reconnect-connection.service';
+
+const changeRequest = z.strictObject({ effectiveAt: effectiveAtSchema });
+
+/** Reads and lifecycle routes of one connection (SPEC §5); the rules live in the services. */
+@Controller('v1/connections')
+export class ConnectionHttpController {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly disconnecting: DisconnectConnectionService,
+    private readonly reconnecting: ReconnectConnectionService,
+    private readonly deleting: DeleteConnectionService,
+  ) {}
+
+  @Get()
+  async list(@TenantId() tenantId: string) {
+    return { items: (await connectionsOf(this.em, tenantId)).map(connectionView) };
+  }
+
+  @Get(':id')
+  async get(@TenantId() tenantId: string, @Param('id') id: string) {
+    return connectionView(await connectionOf(this.em, tenantId, id));
+  }
+
+  @Post(':id/disconnect')
+  @HttpCode(200)
+  async disconnect(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: unknown) {
+    const { effectiveAt } = parseRequest(changeRequest, body);
+    return connectionView(await this.disconnecting.disconnect(tenantId, id, effectiveAt));
+  }
+
+  @Post(':id/reconnect')
+  @HttpCode(200)
+  async reconnect(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: unknown) {
+    const { effectiveAt } = parseRequest(changeRequest, body);
+    return connectionView(await this.reconnecting.reconnect(tenantId, id, effectiveAt));
+  }
+
+  /** 202: the resolver rebuilds the instance's view asynchronously (R12); its progress is on the instance. */
+  @Delete(':id')
+  @HttpCode(202)
+  async delete(@TenantId() tenantId: string, @Param('id') id: string, @Query('effectiveAt') effectiveAt?: string) {
+    const { effectiveAt: at } = parseRequest(changeRequest, { effectiveAt });
+    const connection = await this.deleting.delete(tenantId, id, at);
+    return {
+      connectionId: connection.id,
+      status: connection.status,
+      rebuild: { instanceId: connection.instanceId, status: 'requested' },
+    };
+  }
+}

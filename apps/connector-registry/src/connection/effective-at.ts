@@ -1,0 +1,52 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '@org/database';
+import { DomainError } from '@org/errors';
+import { z } from 'zod';
+
+// Clocks of the caller and this service differ a little: "now" plus this is still not the future.
+const CLOCK_SKEW_MS = 5_000;
+
+export const effectiveAtSchema = z.iso.datetime({ offset: true }).optional();
+
+/**
+ * When a lifecycle command takes effect: now, or `effectiveAt` to import a connection's real
+ * history — never in the future, never before the instance's latest lifecycle change.
+ */
+export async function effectiveAtOf(
+  em: EntityManager,
+  instanceId: string,
+  effectiveAt: string | undefined,
+): Promise<Date> {
+  const now = Date.now();
+  const at = effectiveAt ? new Date(effectiveAt) : new Date(now);
+  if (at.getTime() > now + CLOCK_SKEW_MS) {
+    throw new DomainError('EFFECTIVE_AT_INVALID', `effectiveAt ${at.toISOString()} lies in the future`);
+  }
+  const [latest] = await query<{ at: Date | null }>(
+    em,
+    'select max(changed_at) as at from connection where instance_id = ?',
+    [instanceId],
+  );
+  if (latest.at && at.getTime() < new Date(latest.at).getTime()) {
+    throw new DomainError(
+      'EFFECTIVE_AT_INVALID',
+      `effectiveAt ${at.toISOString()} is before the instance's latest lifecycle change (${new Date(latest.at).toISOString()})`,
+    );
+  }
+  return at;
+}
+
+/** The database refuses what would break R6: overlapping periods, or a second live connection. */
+export function constraintRefusal(error: unknown): DomainError | null {
+  const e = error as { code?: string; constraint?: string };
+  if (e?.code === '23505' && e.constraint === 'connection_one_live_per_instance') {
+    return new DomainError('INSTANCE_ALREADY_CONNECTED', 'the instance already holds a connection that is not deleted');
+  }
+  if (e?.code === '23P01' || (e?.code === '23514' && e.constraint === 'connection_period_ordered')) {
+    return new DomainError(
+      'EFFECTIVE_AT_INVALID',
+      'effectiveAt would overlap another connected period of the instance',
+    );
+  }
+  return null;
+}

@@ -1,0 +1,37 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ConnectionStatus, RegistryConnectionEvent } from '@org/contracts';
+import { query } from '@org/database';
+import { addToOutbox } from '@org/kafka';
+import { type ConnectionRecord, connectionEvent, connectionOf } from './connection-record';
+import { constraintRefusal, effectiveAtOf } from './effective-at';
+
+/**
+ * One lifecycle change (R10–R12) in one transaction: lock the connection, let `change` check
+ * the transition and write it at the effective time, then queue the connection's new state
+ * on registry.connections.v1 through the outbox.
+ */
+export async function changeConnection(
+  em: EntityManager,
+  tenantId: string,
+  id: string,
+  effectiveAt: string | undefined,
+  eventType: RegistryConnectionEvent['type'],
+  change: (connection: ConnectionRecord, at: Date, em: EntityManager) => Promise<ConnectionStatus | 'unchanged'>,
+): Promise<ConnectionRecord> {
+  try {
+    return await em.transactional(async (tx) => {
+      await connectionOf(tx, tenantId, id); // 404 for an unknown or another tenant's id
+      await query(tx, 'select id from connection where id = ? for update', [id]);
+      const connection = await connectionOf(tx, tenantId, id); // as it is once locked
+      const at = await effectiveAtOf(tx, connection.instanceId, effectiveAt);
+      const status = await change(connection, at, tx);
+      if (status === 'unchanged') return connection;
+      await query(tx, 'update connection set status = ?, changed_at = ? where id = ?', [status, at.toISOString(), id]);
+      const changed = await connectionOf(tx, tenantId, id);
+      await addToOutbox(tx, [connectionEvent(eventType, changed)]);
+      return changed;
+    });
+  } catch (error) {
+    throw constraintRefusal(error) ?? error;
+  }
+}

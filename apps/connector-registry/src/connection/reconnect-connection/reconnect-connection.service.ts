@@ -1,0 +1,25 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { query } from '@org/database';
+import { DomainError } from '@org/errors';
+import type { ConnectionRecord } from '../connection-record';
+import { changeConnection } from '../lifecycle';
+
+@Injectable()
+export class ReconnectConnectionService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** R11: a disconnected connection starts a new connected period. */
+  reconnect(tenantId: string, id: string, effectiveAt?: string): Promise<ConnectionRecord> {
+    return changeConnection(this.em, tenantId, id, effectiveAt, 'connection.reconnected', async (c, at, em) => {
+      if (c.status !== 'disconnected')
+        throw new DomainError('INVALID_TRANSITION', `a ${c.status} connection cannot be reconnected`);
+      await query(em, 'insert into connection_period (connection_id, instance_id, "from") values (?, ?, ?)', [
+        id,
+        c.instanceId,
+        at.toISOString(),
+      ]);
+      return 'connected';
+    });
+  }
+}
