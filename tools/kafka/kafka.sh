@@ -5,7 +5,7 @@
 #   kafka.sh stop      stop the broker this script started
 #   kafka.sh status    exit 0 when a broker answers on the port
 #   kafka.sh run       like start, but in the foreground (for supervisors)
-# Env: KAFKA_DIR (default <repo>/.data/kafka), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (port+1),
+# Env: KAFKA_DIR (default <repo>/.data/kafka), KAFKA_LIBS (<KAFKA_DIR>/libs), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (port+1),
 #      KAFKA_HEAP_OPTS (-Xms256m -Xmx768m).
 set -euo pipefail
 
@@ -14,7 +14,7 @@ root=$(cd "$here/../.." && pwd)
 dir=${KAFKA_DIR:-$root/.data/kafka}
 port=${KAFKA_PORT:-9092}
 cport=${KAFKA_CONTROLLER_PORT:-$((port + 1))}
-libs=$dir/libs
+libs=${KAFKA_LIBS:-$dir/libs}  # KAFKA_LIBS: share the resolved jars between brokers
 data=$dir/data
 conf=$dir/server.properties
 pidfile=$dir/kafka.pid

@@ -2,3 +2,4 @@ export * from './eventually';
 export * from './kafka';
 export * from './processes';
 export * from './service-app';
+export * from './private-broker';
