@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { registryConnectionEventSchema, TOPICS } from '@org/contracts';
 import { query } from '@org/database';
-import { createKafka, ensureTopics } from '@org/kafka';
+import { createKafka, ensureTopics, OutboxRelay } from '@org/kafka';
 import { eventually, internalCall, startPrivateBroker, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
@@ -63,6 +63,8 @@ describe('connector-registry: the outbox while the broker is down', () => {
     const pending = await query(em(), 'select 1 from outbox_event');
     expect(pending).toHaveLength(2);
 
+    // Wait for the relay to have failed against the stopped broker: the recovery is what is tested.
+    await eventually(() => !app.get(OutboxRelay).healthy, 120_000, 500);
     broker.start();
     await eventually(async () => (await query(em(), 'select 1 from outbox_event')).length === 0, 120_000, 500);
 

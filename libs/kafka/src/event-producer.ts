@@ -2,23 +2,19 @@ import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { createIdempotentProducer, physicalTopic, type KafkaSettings } from './kafka-settings';
 
 /**
- * The service's one producer (idempotent, acks=all). Connects lazily and reconnects after
- * the broker comes back, so a service starts and serves HTTP while Kafka is down.
+ * The service's one producer (idempotent, acks=all). Connects lazily, and after a failed
+ * send starts over with a new kafkajs producer: one that lost its broker (or never reached
+ * it) does not reliably connect again. A service thus starts and serves HTTP while Kafka is
+ * down, and its relays resume once it is back.
  */
 export class EventProducer {
-  private readonly producer: Producer;
-  private connecting?: Promise<void>;
-  private connected = false;
+  private producer?: Producer;
+  private connecting?: Promise<Producer>;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly settings: KafkaSettings,
-  ) {
-    this.producer = createIdempotentProducer(kafka);
-    this.producer.on(this.producer.events.DISCONNECT, () => {
-      this.connected = false;
-    });
-  }
+  ) {}
 
   /** Sends to contract topics (logical names); resolves once every broker acked. */
   async send(topic: string, messages: Message[]): Promise<void> {
@@ -26,38 +22,44 @@ export class EventProducer {
   }
 
   async sendBatch(topicMessages: TopicMessages[]): Promise<void> {
-    await this.ensureConnected();
+    const producer = await this.connected();
     try {
-      await this.producer.sendBatch({
+      await producer.sendBatch({
         acks: -1,
         topicMessages: topicMessages.map((t) => ({ ...t, topic: physicalTopic(this.settings, t.topic) })),
       });
     } catch (error) {
-      // Force a fresh connection next time: kafkajs may keep a producer that lost its broker.
-      this.connected = false;
-      await this.producer.disconnect().catch(() => undefined);
+      await this.discard(producer);
       throw error;
     }
   }
 
   async disconnect(): Promise<void> {
-    await this.connecting?.catch(() => undefined);
-    await this.producer.disconnect();
-    this.connected = false;
+    const producer = await this.connecting?.catch(() => undefined);
+    if (producer) await this.discard(producer);
   }
 
-  private async ensureConnected(): Promise<void> {
-    if (this.connected) return;
-    this.connecting ??= this.producer.connect().then(
-      () => {
-        this.connected = true;
+  private connected(): Promise<Producer> {
+    this.connecting ??= (async () => {
+      const producer = createIdempotentProducer(this.kafka);
+      try {
+        await producer.connect();
+        this.producer = producer;
+        return producer;
+      } catch (error) {
         this.connecting = undefined;
-      },
-      (error) => {
-        this.connecting = undefined;
+        await producer.disconnect().catch(() => undefined);
         throw error;
-      },
-    );
-    await this.connecting;
+      }
+    })();
+    return this.connecting;
+  }
+
+  private async discard(producer: Producer): Promise<void> {
+    if (this.producer === producer) {
+      this.producer = undefined;
+      this.connecting = undefined;
+    }
+    await producer.disconnect().catch(() => undefined);
   }
 }
