@@ -6,3 +6,4 @@ export * from './outbox';
 export * from './outbox-event.entity';
 export * from './outbox-relay';
 export * from './processed-event.entity';
+export * from './poll-loop';

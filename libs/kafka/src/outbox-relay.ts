@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventProducer } from './event-producer';
+import { PollLoop } from './poll-loop';
 import { query } from '@org/database';
 
 interface OutboxRow {
@@ -11,8 +11,6 @@ interface OutboxRow {
 }
 
 const BATCH = 500;
-const IDLE_MS = 100;
-const MAX_BACKOFF_MS = 5_000;
 
 /**
  * Publishes the outbox in order. One relay at a time per schema (an advisory lock), so
@@ -21,11 +19,7 @@ const MAX_BACKOFF_MS = 5_000;
  * With the broker down, rows wait and the relay backs off; commands keep succeeding.
  */
 export class OutboxRelay {
-  private readonly logger = new Logger(OutboxRelay.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private wakeUp?: () => void;
-  private failures = 0;
+  private readonly loop = new PollLoop(OutboxRelay.name, () => this.publishBatch());
   published = 0;
 
   constructor(
@@ -34,44 +28,16 @@ export class OutboxRelay {
   ) {}
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** True while the last attempt reached the broker (or nothing needed sending). */
   get healthy(): boolean {
-    return this.failures === 0;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let sent = 0;
-      try {
-        sent = await this.publishBatch();
-        this.failures = 0;
-      } catch (error) {
-        this.failures++;
-        if (this.failures === 1 || this.failures % 20 === 0) {
-          this.logger.warn(`outbox publish failed (${this.failures}x), retrying: ${(error as Error).message}`);
-        }
-      }
-      if (sent === BATCH) continue;
-      const wait = this.failures ? Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(this.failures, 5)) : IDLE_MS;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    return this.loop.healthy;
   }
 
   /** Publishes up to BATCH rows in one transaction; returns how many. */

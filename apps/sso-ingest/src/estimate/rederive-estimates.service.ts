@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { query } from '@org/database';
+import { PollLoop } from '@org/kafka';
 import { remapLists } from './assignment-lists';
 import { replaceActivity } from './count-activity';
 import { dayOf } from './day';
@@ -15,9 +16,7 @@ import type { DayRange } from './estimate-rules';
  */
 @Injectable()
 export class RederiveEstimatesService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(RederiveEstimatesService.name);
-  private running = false;
-  private loop?: Promise<void>;
+  private readonly loop = new PollLoop(RederiveEstimatesService.name, () => this.rederiveNext(), 500);
 
   constructor(
     private readonly orm: MikroORM,
@@ -25,29 +24,12 @@ export class RederiveEstimatesService implements OnApplicationBootstrap, OnModul
   ) {}
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   // Before the ORM closes (onApplicationShutdown): a loop left running would wait on a closed pool.
-  async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let done = 0;
-      try {
-        done = await this.rederiveNext();
-        failures = 0;
-      } catch (error) {
-        if (failures++ % 20 === 0)
-          this.logger.warn(`re-deriving estimates failed, retrying: ${(error as Error).message}`);
-      }
-      if (!done) await new Promise((r) => setTimeout(r, 500));
-    }
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Re-derives one instance whose settings are out of date; returns 1, or 0 when none is. */

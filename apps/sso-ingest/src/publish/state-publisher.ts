@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { query } from '@org/database';
-import { EventProducer } from '@org/kafka';
+import { EventProducer, PollLoop } from '@org/kafka';
 import { PUBLISHED_STATES, type PublishedState } from './published-states';
 
 const BATCH = 2000;
@@ -14,9 +14,11 @@ const BATCH = 2000;
  */
 @Injectable()
 export class StatePublisher implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(StatePublisher.name);
-  private running = false;
-  private loop?: Promise<void>;
+  private readonly loop = new PollLoop(StatePublisher.name, async () => {
+    let sent = 0;
+    for (const state of PUBLISHED_STATES) sent += await this.publishBatch(state);
+    return sent;
+  });
   published = 0;
 
   constructor(
@@ -25,28 +27,12 @@ export class StatePublisher implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   // Before the ORM closes (onApplicationShutdown): a loop left running would wait on a closed pool.
-  async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let sent = 0;
-      try {
-        for (const state of PUBLISHED_STATES) sent += await this.publishBatch(state);
-        failures = 0;
-      } catch (error) {
-        if (failures++ % 20 === 0) this.logger.warn(`publishing state failed, retrying: ${(error as Error).message}`);
-      }
-      if (!sent) await new Promise((r) => setTimeout(r, failures ? Math.min(5_000, 200 * 2 ** failures) : 100));
-    }
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One batch of one table; returns how many rows were sent. */

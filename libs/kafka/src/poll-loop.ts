@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Runs `step` again and again in the background: at once while it finds work (returns > 0),
+ * after `idleMs` when it finds none, and backing off up to 5 s while it fails (a database or
+ * broker outage), logging the first failure and every 20th. `stop` waits for the running step.
+ */
+export class PollLoop {
+  private readonly logger: Logger;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private failures = 0;
+
+  constructor(
+    name: string,
+    private readonly step: () => Promise<number>,
+    private readonly idleMs = 100,
+  ) {
+    this.logger = new Logger(name);
+  }
+
+  /** True unless the last step failed. */
+  get healthy(): boolean {
+    return this.failures === 0;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let done = 0;
+      try {
+        done = await this.step();
+        this.failures = 0;
+      } catch (error) {
+        this.failures++;
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          this.logger.warn(`failed (${this.failures}x), retrying: ${(error as Error).message}`);
+        }
+      }
+      if (done > 0 && !this.failures) continue;
+      const wait = this.failures ? Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(this.failures, 5)) : this.idleMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}
