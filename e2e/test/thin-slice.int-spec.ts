@@ -129,9 +129,37 @@ describe('the thin slice through every service', () => {
       ],
     });
 
+    // Connecting the Salesforce instance through the gateway: refused for Canva (social logins only).
+    const salesforceInstance = apps.items[1].instances[0].instanceId;
+    const canvaInstance = apps.items[0].instances[0].instanceId;
+    const refused = await api('POST', '/v1/connections', apiKey, {
+      instanceId: canvaInstance,
+      kind: 'provisioning',
+      vendor: 'canva',
+      supportsLicenseTiers: false,
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'NO_SSO_LOGIN_DATA']);
+    expect((await api('GET', '/v1/applications/canva/eligibility', apiKey)).body.reason).toBe('NO_SSO_LOGIN_DATA');
+    const connected = await api('POST', '/v1/connections', apiKey, {
+      instanceId: salesforceInstance,
+      kind: 'provisioning',
+      vendor: 'salesforce',
+      supportsLicenseTiers: true,
+    });
+    expect(connected.status).toBe(201);
+    expect((await api('GET', '/v1/applications', apiKey)).body.items[1].instances[0].connection).toMatchObject({
+      id: connected.body.id,
+      status: 'connected',
+    });
+    expect((await api('POST', `/v1/connections/${connected.body.id}/disconnect`, apiKey, {})).body.status).toBe(
+      'disconnected',
+    );
+    expect((await api('DELETE', `/v1/connections/${connected.body.id}`, apiKey)).status).toBe(202);
+
     // A tenant sees only its own data.
     const other = await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: 'Other' });
     expect((await api('GET', '/v1/applications', other.body.apiKey)).body).toEqual({ items: [] });
+    expect((await api('GET', `/v1/connections/${connected.body.id}`, other.body.apiKey)).status).toBe(404);
     expect((await api('GET', '/v1/applications', 'pk_wrong')).status).toBe(401);
   });
 
