@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceModule } from '@org/service';
 import type { ResolverConfig } from './config';
 import { resolverDatabase } from './database';
+import { FactModule } from './fact/fact.module';
 
 @Module({})
 export class AppModule {
@@ -15,6 +16,7 @@ export class AppModule {
           database: resolverDatabase,
           internalOnly: true,
         }),
+        FactModule,
       ],
     };
   }

@@ -1,0 +1,31 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** A connection as connector-registry last described it (registry.connections.v1): periods included. */
+@Entity({ tableName: 'connection_fact' })
+@Index({ properties: ['instanceId'] })
+export class ConnectionFact {
+  @PrimaryKey({ type: 'uuid' })
+  connectionId!: string;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+
+  @Property({ type: 'uuid' })
+  instanceId!: string;
+
+  @Property({ type: 'text' })
+  kind!: string;
+
+  @Property({ type: 'boolean' })
+  supportsLicenseTiers!: boolean;
+
+  @Property({ type: 'text' })
+  status!: string;
+
+  @Property({ type: 'json' })
+  periods!: Array<{ from: string; to: string | null }>;
+
+  /** The registry's effective time of this state: an older event never overwrites a newer one. */
+  @Property({ type: 'datetime' })
+  effectiveAt!: Date;
+}

@@ -1,0 +1,106 @@
+import type { INestApplication } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { activityKey, estimateKey, instanceKey, TOPICS } from '@org/contracts';
+import { query } from '@org/database';
+import { eventually, produce, startTestService } from '@org/testing';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from '../src/app.module';
+import { loadResolverConfig } from '../src/config';
+
+const envelope = (tenantId: string, type: string, data: object) => ({
+  id: randomUUID(),
+  type,
+  version: 1,
+  tenantId,
+  occurredAt: new Date().toISOString(),
+  data,
+});
+
+describe('provisioning-resolver: the facts its views come from', () => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    ({ app } = await startTestService(
+      AppModule.forRoot(loadResolverConfig({ ...process.env, KAFKA_CONSUMER_GROUP: `test-${randomUUID()}` })),
+    ));
+  });
+  afterAll(() => app?.close());
+  const em = () => app.get<MikroORM>(MikroORM).em.fork();
+
+  it('keeps the latest state of each connection, estimate, activity day and tenant; a deleted connection stays deleted', async () => {
+    const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
+    const instanceId = randomUUID();
+    const connectionId = randomUUID();
+    const connection = (type: string, status: string, effectiveAt: string, periods: object[]) => ({
+      key: instanceKey(tenantId, instanceId),
+      value: envelope(tenantId, type, {
+        connectionId,
+        instanceId,
+        appKey: 'zoom',
+        kind: 'provisioning',
+        vendor: 'zoom',
+        supportsLicenseTiers: true,
+        status,
+        effectiveAt,
+        periods,
+      }),
+    });
+    const open = [{ from: '2026-01-01T00:00:00.000Z', to: null }];
+    const closed = [{ from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' }];
+    await produce(TOPICS.registryConnections, [
+      connection('connection.connected', 'connected', '2026-01-01T00:00:00.000Z', open),
+      connection('connection.disconnected', 'disconnected', '2026-02-01T00:00:00.000Z', closed),
+      connection('connection.deleted', 'deleted', '2026-02-01T00:00:00.000Z', closed),
+      connection('connection.connected', 'connected', '2026-01-01T00:00:00.000Z', open), // a late replay
+    ]);
+    const estimate = (intervals: object[]) => ({
+      key: estimateKey(tenantId, instanceId, 'ann'),
+      value: envelope(tenantId, 'sso.estimate', { instanceId, userId: 'ann', email: 'ann@acme.test', intervals }),
+    });
+    await produce(TOPICS.ssoEstimates, [
+      estimate([{ from: '2026-01-01', to: null }]),
+      estimate([{ from: '2026-01-01', to: '2026-04-30' }]),
+    ]);
+    await produce(TOPICS.ssoActivity, [
+      {
+        key: activityKey(tenantId, instanceId, '2026-01-02'),
+        value: envelope(tenantId, 'sso.activity', { instanceId, day: '2026-01-02', activeUsers: 3 }),
+      },
+      {
+        key: activityKey(tenantId, instanceId, '2026-01-02'),
+        value: envelope(tenantId, 'sso.activity', { instanceId, day: '2026-01-02', activeUsers: 4 }),
+      },
+    ]);
+    await produce(TOPICS.tenants, [
+      {
+        key: tenantId,
+        value: envelope(tenantId, 'tenant.changed', { name: 'x', timeZone: 'Asia/Tokyo', estimateWindowDays: 30 }),
+      },
+    ]);
+
+    await eventually(async () => {
+      const [c] = await query<{ status: string }>(em(), 'select status from connection_fact where connection_id = ?', [
+        connectionId,
+      ]);
+      const [e] = await query<{ intervals: object[] }>(
+        em(),
+        'select intervals from estimate_fact where instance_id = ?',
+        [instanceId],
+      );
+      const [a] = await query<{ active_users: number }>(
+        em(),
+        'select active_users from activity_fact where instance_id = ?',
+        [instanceId],
+      );
+      const [t] = await query<{ time_zone: string }>(
+        em(),
+        'select time_zone from tenant_settings where tenant_id = ?',
+        [tenantId],
+      );
+      expect(c?.status).toBe('deleted');
+      expect(e?.intervals).toEqual([{ from: '2026-01-01', to: '2026-04-30' }]);
+      expect(a?.active_users).toBe(4);
+      expect(t?.time_zone).toBe('Asia/Tokyo');
+      return true;
+    });
+  });
+});
