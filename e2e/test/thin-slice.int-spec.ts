@@ -3,7 +3,7 @@
 // sso.instances.v1 → connector-registry → GET /v1/applications through the gateway.
 import { dlqTopicOf, ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin } from '@org/contracts/testing';
-import { eventually, produce, readTopic, type ServiceProcess, startServiceProcess } from '@org/testing';
+import { eventually, produce, readTopic, type ServiceProcess, startServiceProcess, untilConsumed } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 
 import { readFileSync } from 'node:fs';
@@ -151,10 +151,17 @@ describe('the thin slice through every service', () => {
       id: connected.body.id,
       status: 'connected',
     });
-    expect((await api('POST', `/v1/connections/${connected.body.id}/disconnect`, apiKey, {})).body.status).toBe(
-      'disconnected',
-    );
+    // registry → outbox → registry.connections.v1 → sso-ingest: the SSO connection is now in use.
+    await readTopic(TOPICS.registryConnections, (m) => m.some((x) => x.value?.includes(connected.body.id)));
+    await untilConsumed(`sso-ingest.${TOPICS.registryConnections}`, TOPICS.registryConnections);
+    const inUse = await api('DELETE', `/v1/sso-connections/${sso.body.id}`, apiKey);
+    expect(inUse.status).toBe(409);
+    expect(inUse.body.error.code).toBe('SSO_CONNECTION_IN_USE');
+    const disconnected = await api('POST', `/v1/connections/${connected.body.id}/disconnect`, apiKey, {});
+    expect(disconnected.body.status).toBe('disconnected');
     expect((await api('DELETE', `/v1/connections/${connected.body.id}`, apiKey)).status).toBe(202);
+    await eventually(async () => (await api('DELETE', `/v1/sso-connections/${sso.body.id}`, apiKey)).status === 204);
+    await eventually(async () => (await api('GET', '/v1/applications', apiKey)).body.items.length === 0);
 
     // A tenant sees only its own data.
     const other = await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: 'Other' });

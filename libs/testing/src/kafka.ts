@@ -81,3 +81,26 @@ export async function readTopic(
 function headersOf(headers: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
 }
+
+/** Waits until a consumer group has committed every partition of a topic up to its current end. */
+export async function untilConsumed(group: string, topic: string, timeoutMs = 30_000): Promise<void> {
+  const { kafka, topic: physical } = testKafka();
+  const groupId = `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${group}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(physical(topic))).map((p) => [p.partition, p.high]));
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [physical(topic)] });
+      const done = committed.partitions.every(
+        (p) => BigInt(p.offset === '-1' ? '0' : p.offset) >= BigInt(ends.get(p.partition) ?? '0'),
+      );
+      if (done) return;
+      if (Date.now() > until) throw new Error(`${groupId} has not consumed ${topic} in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
