@@ -1,34 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { ssoConnectionKey, TOPICS } from '@org/contracts';
+import { ssoConnectionKey, type SsoInstancesEvent, TOPICS } from '@org/contracts';
 import type { OutgoingEvent } from '@org/kafka';
 import type { SsoConnection } from './sso-connection.entity';
 
-export function ssoConnectionCreated(c: SsoConnection): OutgoingEvent {
-  return {
-    topic: TOPICS.ssoInstances,
-    key: ssoConnectionKey(c.tenantId, c.id),
-    value: {
-      id: randomUUID(),
-      type: 'sso.connection.created',
-      version: 1,
-      tenantId: c.tenantId,
-      occurredAt: new Date().toISOString(),
-      data: { ssoConnectionId: c.id, platform: c.platform, name: c.name, createdAt: c.createdAt.toISOString() },
-    } as OutgoingEvent['value'],
-  };
+/** What connector-registry learns of SSO connections (R4), on sso.instances.v1 keyed by connection. */
+function ssoConnectionEvent(c: SsoConnection, event: Pick<SsoInstancesEvent, 'type' | 'data'>): OutgoingEvent {
+  const value = {
+    id: randomUUID(),
+    version: 1,
+    tenantId: c.tenantId,
+    occurredAt: new Date().toISOString(),
+    ...event,
+  } as SsoInstancesEvent;
+  return { topic: TOPICS.ssoInstances, key: ssoConnectionKey(c.tenantId, c.id), value };
 }
 
-export function ssoConnectionRemoved(c: SsoConnection): OutgoingEvent {
-  return {
-    topic: TOPICS.ssoInstances,
-    key: ssoConnectionKey(c.tenantId, c.id),
-    value: {
-      id: randomUUID(),
-      type: 'sso.connection.removed',
-      version: 1,
-      tenantId: c.tenantId,
-      occurredAt: new Date().toISOString(),
-      data: { ssoConnectionId: c.id },
-    } as OutgoingEvent['value'],
-  };
-}
+export const ssoConnectionCreated = (c: SsoConnection) =>
+  ssoConnectionEvent(c, {
+    type: 'sso.connection.created',
+    data: { ssoConnectionId: c.id, platform: c.platform, name: c.name, createdAt: c.createdAt.toISOString() },
+  });
+
+export const ssoConnectionRemoved = (c: SsoConnection) =>
+  ssoConnectionEvent(c, { type: 'sso.connection.removed', data: { ssoConnectionId: c.id } });
