@@ -11,6 +11,10 @@ import { EventProducer } from './event-producer';
 import { KafkaEventServer } from './kafka-event.server';
 import { createKafka, KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
 import { OutboxRelay } from './outbox-relay';
+import { PollLoop } from './poll-loop';
+import { query } from '@org/database';
+
+const DEDUPE_DAYS = 30;
 
 export interface KafkaModuleOptions {
   settings: KafkaSettings;
@@ -27,10 +31,28 @@ const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
  */
 @Module({})
 export class KafkaModule implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
+  // Event ids only need remembering while a resend is plausible; the handlers are also
+  // idempotent by natural key, so a replay from older offsets still changes nothing.
+  private readonly pruning: PollLoop;
+
   constructor(
     private readonly relay: OutboxRelay,
     private readonly producer: EventProducer,
-  ) {}
+    orm: MikroORM,
+  ) {
+    this.pruning = new PollLoop(
+      'ProcessedEventPruning',
+      async () => {
+        await query(
+          orm.em.fork(),
+          `delete from processed_event where event_id in (
+             select event_id from processed_event where processed_at < now() - interval '${DEDUPE_DAYS} days' limit 10000)`,
+        );
+        return 0;
+      },
+      3_600_000,
+    );
+  }
 
   static forRoot(options: { inject: unknown[]; useFactory: (...deps: never[]) => KafkaModuleOptions }): DynamicModule {
     return {
@@ -66,12 +88,13 @@ export class KafkaModule implements OnApplicationBootstrap, OnModuleDestroy, Bef
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.pruning.start();
   }
 
   // Shutdown in phases: loops stop while the database is open (onModuleDestroy), the producer
   // goes once no loop can send any more (beforeApplicationShutdown), then the ORM closes.
   async onModuleDestroy(): Promise<void> {
-    await this.relay.stop();
+    await Promise.all([this.relay.stop(), this.pruning.stop()]);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
