@@ -2,8 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { instanceIdOf, type SsoAssignmentsEvent } from '@org/contracts';
 import { query } from '@org/database';
 import { applyList, assemblePages, type AssignmentList } from '../estimate/assignment-lists';
-import { dayOf } from '../estimate/day';
-import type { DayRange } from '../estimate/estimate-rules';
+import { dayOf, type DayRange } from '@org/days';
 import type { DeriveEstimatesService } from '../estimate/derive-estimates.service';
 import { settingsOf } from '../tenant/tenant-settings';
 

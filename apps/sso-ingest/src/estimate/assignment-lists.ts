@@ -2,7 +2,7 @@
 // Two lists of one day: the one with the later `asOf` (then the greater syncId) wins, so the
 // result never depends on arrival order.
 
-import { assignRange, type DayRange, mergeRanges } from './estimate-rules';
+import { assignRange, type DayRange, mergeRanges } from '@org/days';
 
 export interface AssignmentList {
   day: number;

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { query } from '@org/database';
-import { dayOf, quarterToMs } from './day';
-import { type DayRange, estimateRanges, loginRanges, sameRanges } from './estimate-rules';
+import { dayOf, type DayRange, quarterToMs, sameRanges } from '@org/days';
+import { estimateRanges, loginRanges } from './estimate-rules';
 
 export interface Pair {
   instanceId: string;

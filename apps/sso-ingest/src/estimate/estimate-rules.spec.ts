@@ -1,6 +1,6 @@
 import { applyList, type AssignmentList, assemblePages, placeList, remapLists } from './assignment-lists';
-import { dayOf, isoToDay } from './day';
-import { type DayRange, estimateRanges, loginRanges, mergeRanges } from './estimate-rules';
+import { type DayRange, dayOf, isoToDay, mergeRanges } from '@org/days';
+import { estimateRanges, loginRanges } from './estimate-rules';
 
 const d = isoToDay;
 const range = (from: string, to: string | null): DayRange => ({ from: d(from), to: to === null ? null : d(to) });

@@ -4,9 +4,8 @@ import { query } from '@org/database';
 import { PollLoop } from '@org/kafka';
 import { remapLists } from './assignment-lists';
 import { replaceActivity } from './count-activity';
-import { dayOf } from './day';
+import { dayOf, type DayRange } from '@org/days';
 import { DeriveEstimatesService, loginDaysOf } from './derive-estimates.service';
-import type { DayRange } from './estimate-rules';
 
 /**
  * When a tenant changes its time zone or window (PATCH /v1/tenant → tenants.v1), derives

@@ -3,7 +3,7 @@ import { instanceIdOf, type SsoLoginEvent } from '@org/contracts';
 import { query } from '@org/database';
 import { addActivity, type ActivityChange } from '../estimate/count-activity';
 import { loginDaysOf, type Pair } from '../estimate/derive-estimates.service';
-import { quarterOf } from '../estimate/day';
+import { quarterOf } from '@org/days';
 import { settingsOf } from '../tenant/tenant-settings';
 
 interface PairLogins {

@@ -1,7 +1,6 @@
 import { activityKey, estimateKey, ssoEventKey, TOPICS, type Topic } from '@org/contracts';
 import { randomUUID } from 'node:crypto';
-import { dayToIso } from '../estimate/day';
-import type { DayRange } from '../estimate/estimate-rules';
+import { dayToIso, type DayRange } from '@org/days';
 
 /** A table whose rows are their own outbox entries: `version` > `published_version` means unsent. */
 export interface PublishedState {
