@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { registryConnectionEventSchema, TOPICS } from '@org/contracts';
-import { query } from '@org/database';
+import { dropDatabase, query } from '@org/database';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { createKafka, ensureTopics, OutboxRelay } from '@org/kafka';
 import { eventually, internalCall, startPrivateBroker, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
@@ -14,7 +16,19 @@ describe('connector-registry: the outbox while the broker is down', () => {
   let url: string;
   const prefix = `outbox-${randomUUID().slice(0, 8)}.`;
 
+  // Its own database too: another suite's registry would otherwise share this outbox table
+  // and publish its rows to the other broker.
+  const databaseUrl = (() => {
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `${url.pathname}_outbox`;
+    return url.toString();
+  })();
+
   beforeAll(async () => {
+    execFileSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/migrate.ts'), 'up'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: 'inherit',
+    });
     broker = await startPrivateBroker();
     await ensureTopics(
       createKafka({ brokers: [broker.brokers], clientId: 'outbox-test', topicPrefix: prefix }),
@@ -22,6 +36,7 @@ describe('connector-registry: the outbox while the broker is down', () => {
     );
     const config = loadRegistryConfig({
       ...process.env,
+      DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: broker.brokers,
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_CONSUMER_GROUP: `test-${randomUUID()}`,
@@ -31,6 +46,7 @@ describe('connector-registry: the outbox while the broker is down', () => {
   afterAll(async () => {
     await app?.close();
     broker?.remove();
+    await dropDatabase(databaseUrl);
   });
 
   it('accepts commands with the broker stopped, and publishes their events in order once it is back', async () => {
