@@ -6,6 +6,7 @@ import {
   ssoConnectionKey,
   ssoEventKey,
   TOPICS,
+  newEvent,
 } from '@org/contracts';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
@@ -13,15 +14,6 @@ import { eventually, internalCall, produce, readTopic, startTestService } from '
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadRegistryConfig } from '../src/config';
-
-const event = (tenantId: string, type: string, data: object) => ({
-  id: randomUUID(),
-  type,
-  version: 1,
-  tenantId,
-  occurredAt: new Date().toISOString(),
-  data,
-});
 
 describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', () => {
   let app: INestApplication;
@@ -54,7 +46,7 @@ describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', ()
     await produce(TOPICS.ssoInstances, [
       {
         key: ssoConnectionKey(tenantId, ssoConnectionId),
-        value: event(tenantId, 'sso.connection.created', {
+        value: newEvent('sso.connection.created', tenantId, {
           ssoConnectionId,
           platform: 'okta',
           name: 'Okta',
@@ -63,7 +55,7 @@ describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', ()
       },
       ...Object.values(instances).map((i) => ({
         key: ssoEventKey(tenantId, ssoConnectionId, i.ssoAppId),
-        value: event(tenantId, 'sso.instance.changed', i),
+        value: newEvent('sso.instance.changed', tenantId, i),
       })),
     ]);
     const call = internalCall(url, tenantId);

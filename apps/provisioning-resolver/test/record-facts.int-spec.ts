@@ -1,20 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { activityKey, estimateKey, instanceKey, TOPICS } from '@org/contracts';
+import { activityKey, estimateKey, instanceKey, TOPICS, newEvent } from '@org/contracts';
 import { query } from '@org/database';
 import { eventually, produce, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadResolverConfig } from '../src/config';
-
-const envelope = (tenantId: string, type: string, data: object) => ({
-  id: randomUUID(),
-  type,
-  version: 1,
-  tenantId,
-  occurredAt: new Date().toISOString(),
-  data,
-});
 
 describe('provisioning-resolver: the facts its views come from', () => {
   let app: INestApplication;
@@ -32,7 +23,7 @@ describe('provisioning-resolver: the facts its views come from', () => {
     const connectionId = randomUUID();
     const connection = (type: string, status: string, effectiveAt: string, periods: object[]) => ({
       key: instanceKey(tenantId, instanceId),
-      value: envelope(tenantId, type, {
+      value: newEvent(type, tenantId, {
         connectionId,
         instanceId,
         appKey: 'zoom',
@@ -54,7 +45,7 @@ describe('provisioning-resolver: the facts its views come from', () => {
     ]);
     const estimate = (intervals: object[]) => ({
       key: estimateKey(tenantId, instanceId, 'ann'),
-      value: envelope(tenantId, 'sso.estimate', { instanceId, userId: 'ann', email: 'ann@acme.test', intervals }),
+      value: newEvent('sso.estimate', tenantId, { instanceId, userId: 'ann', email: 'ann@acme.test', intervals }),
     });
     await produce(TOPICS.ssoEstimates, [
       estimate([{ from: '2026-01-01', to: null }]),
@@ -63,17 +54,17 @@ describe('provisioning-resolver: the facts its views come from', () => {
     await produce(TOPICS.ssoActivity, [
       {
         key: activityKey(tenantId, instanceId, '2026-01-02'),
-        value: envelope(tenantId, 'sso.activity', { instanceId, day: '2026-01-02', activeUsers: 3 }),
+        value: newEvent('sso.activity', tenantId, { instanceId, day: '2026-01-02', activeUsers: 3 }),
       },
       {
         key: activityKey(tenantId, instanceId, '2026-01-02'),
-        value: envelope(tenantId, 'sso.activity', { instanceId, day: '2026-01-02', activeUsers: 4 }),
+        value: newEvent('sso.activity', tenantId, { instanceId, day: '2026-01-02', activeUsers: 4 }),
       },
     ]);
     await produce(TOPICS.tenants, [
       {
         key: tenantId,
-        value: envelope(tenantId, 'tenant.changed', { name: 'x', timeZone: 'Asia/Tokyo', estimateWindowDays: 30 }),
+        value: newEvent('tenant.changed', tenantId, { name: 'x', timeZone: 'Asia/Tokyo', estimateWindowDays: 30 }),
       },
     ]);
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 // Ids that end up inside message keys (`a:b:c`) must not contain the separator.
@@ -20,4 +21,9 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 /** The schema of one event type: the envelope with its `type` and `data` fixed. */
 export function eventSchema<T extends string, D extends z.ZodType>(type: T, data: D) {
   return envelopeSchema.extend({ type: z.literal(type), data });
+}
+
+/** A new event in the envelope: a fresh id, version 1, occurring now. */
+export function newEvent<T extends string, D>(type: T, tenantId: string, data: D) {
+  return { id: randomUUID(), type, version: 1 as const, tenantId, occurredAt: new Date().toISOString(), data };
 }

@@ -1,5 +1,4 @@
-import { activityKey, estimateKey, ssoEventKey, TOPICS, type Topic } from '@org/contracts';
-import { randomUUID } from 'node:crypto';
+import { activityKey, estimateKey, newEvent, ssoEventKey, TOPICS, type Topic } from '@org/contracts';
 import { dayToIso, type DayRange } from '@org/days';
 
 /** A table whose rows are their own outbox entries: `version` > `published_version` means unsent. */
@@ -9,15 +8,6 @@ export interface PublishedState {
   message(row: Record<string, unknown>): { key: string; value: object };
 }
 
-const envelope = (type: string, tenantId: string, data: object) => ({
-  id: randomUUID(),
-  type,
-  version: 1,
-  tenantId,
-  occurredAt: new Date().toISOString(),
-  data,
-});
-
 const iso = (t: unknown) => (t ? new Date(t as string).toISOString() : null);
 
 export const PUBLISHED_STATES: PublishedState[] = [
@@ -26,7 +16,7 @@ export const PUBLISHED_STATES: PublishedState[] = [
     topic: TOPICS.ssoInstances,
     message: (r) => ({
       key: ssoEventKey(r.tenant_id as string, r.sso_connection_id as string, r.sso_app_id as string),
-      value: envelope('sso.instance.changed', r.tenant_id as string, {
+      value: newEvent('sso.instance.changed', r.tenant_id as string, {
         instanceId: r.id,
         ssoConnectionId: r.sso_connection_id,
         ssoAppId: r.sso_app_id,
@@ -42,7 +32,7 @@ export const PUBLISHED_STATES: PublishedState[] = [
     topic: TOPICS.ssoEstimates,
     message: (r) => ({
       key: estimateKey(r.tenant_id as string, r.instance_id as string, r.user_id as string),
-      value: envelope('sso.estimate', r.tenant_id as string, {
+      value: newEvent('sso.estimate', r.tenant_id as string, {
         instanceId: r.instance_id,
         userId: r.user_id,
         email: r.email,
@@ -58,7 +48,7 @@ export const PUBLISHED_STATES: PublishedState[] = [
     topic: TOPICS.ssoActivity,
     message: (r) => ({
       key: activityKey(r.tenant_id as string, r.instance_id as string, dayToIso(r.day as number)),
-      value: envelope('sso.activity', r.tenant_id as string, {
+      value: newEvent('sso.activity', r.tenant_id as string, {
         instanceId: r.instance_id,
         day: dayToIso(r.day as number),
         activeUsers: r.active_users,
