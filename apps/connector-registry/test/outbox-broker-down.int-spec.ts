@@ -5,7 +5,7 @@ import { dropDatabase, query } from '@org/database';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createKafka, ensureTopics, OutboxRelay } from '@org/kafka';
-import { eventually, internalCall, startPrivateBroker, startTestService } from '@org/testing';
+import { eventually, internalCall, startPrivateBroker, startTestService, suiteEnv } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadRegistryConfig } from '../src/config';
@@ -34,13 +34,13 @@ describe('connector-registry: the outbox while the broker is down', () => {
       createKafka({ brokers: [broker.brokers], clientId: 'outbox-test', topicPrefix: prefix }),
       prefix,
     );
-    const config = loadRegistryConfig({
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: broker.brokers,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_CONSUMER_GROUP: `test-${randomUUID()}`,
-    });
+    const config = loadRegistryConfig(
+      suiteEnv({
+        DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: broker.brokers,
+        KAFKA_TOPIC_PREFIX: prefix,
+      }),
+    );
     ({ app, url } = await startTestService(AppModule.forRoot(config)));
   }, 180_000);
   afterAll(async () => {

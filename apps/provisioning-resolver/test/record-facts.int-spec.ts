@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { activityKey, estimateKey, instanceKey, TOPICS, newEvent } from '@org/contracts';
 import { query } from '@org/database';
-import { eventually, produce, startTestService } from '@org/testing';
+import { eventually, produce, startTestService, suiteEnv } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadResolverConfig } from '../src/config';
@@ -10,9 +10,7 @@ import { loadResolverConfig } from '../src/config';
 describe('provisioning-resolver: the facts its views come from', () => {
   let app: INestApplication;
   beforeAll(async () => {
-    ({ app } = await startTestService(
-      AppModule.forRoot(loadResolverConfig({ ...process.env, KAFKA_CONSUMER_GROUP: `test-${randomUUID()}` })),
-    ));
+    ({ app } = await startTestService(AppModule.forRoot(loadResolverConfig(suiteEnv()))));
   });
   afterAll(() => app?.close());
   const em = () => app.get<MikroORM>(MikroORM).em.fork();

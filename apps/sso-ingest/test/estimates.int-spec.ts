@@ -11,7 +11,7 @@ import {
 import { aLogin, anAssignmentPage } from '@org/contracts/testing';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
-import { eventually, internalCall, produce, readTopic, startTestService } from '@org/testing';
+import { eventually, internalCall, produce, readTopic, startTestService, suiteEnv } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadSsoIngestConfig } from '../src/config';
@@ -20,9 +20,7 @@ describe('sso-ingest: estimates (R1) and activity over Kafka', () => {
   let app: INestApplication;
   let url: string;
   beforeAll(async () => {
-    ({ app, url } = await startTestService(
-      AppModule.forRoot(loadSsoIngestConfig({ ...process.env, KAFKA_CONSUMER_GROUP: `test-${randomUUID()}` })),
-    ));
+    ({ app, url } = await startTestService(AppModule.forRoot(loadSsoIngestConfig(suiteEnv()))));
   });
   afterAll(() => app?.close());
   const em = () => app.get<MikroORM>(MikroORM).em.fork();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureService } from '@org/service';
@@ -31,3 +32,13 @@ export function internalCall(url: string, tenantId: string) {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
 }
+
+/**
+ * The run's environment with a consumer group of this suite's own: suites of one service
+ * running side by side must not split (or wait on) each other's partitions.
+ */
+export const suiteEnv = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  KAFKA_CONSUMER_GROUP: `test-${randomUUID()}`,
+  ...overrides,
+});

@@ -41,10 +41,11 @@ interface Row {
 }
 
 const uuid = z.uuid();
+export const isUuid = (id: string) => uuid.safeParse(id).success;
 
 /** Connections of a tenant with their periods; another tenant's id is as unknown as a wrong one. */
 export async function connectionsOf(em: EntityManager, tenantId: string, id?: string): Promise<ConnectionRecord[]> {
-  if (id !== undefined && !uuid.safeParse(id).success) return [];
+  if (id !== undefined && !isUuid(id)) return [];
   const rows = await query<Row>(
     em,
     `select c.*, coalesce(
@@ -89,23 +90,14 @@ export const connectionView = (c: ConnectionRecord) => ({
 
 /** The whole connection after a change, keyed by instance so one instance's changes stay in order. */
 export function connectionEvent(type: RegistryConnectionEvent['type'], c: ConnectionRecord): OutgoingEvent {
+  const { id, createdAt: _createdAt, ...state } = connectionView(c);
   const event: RegistryConnectionEvent = {
     id: randomUUID(),
     type,
     version: 1,
     tenantId: c.tenantId,
     occurredAt: new Date().toISOString(),
-    data: {
-      connectionId: c.id,
-      instanceId: c.instanceId,
-      appKey: c.appKey,
-      kind: c.kind,
-      vendor: c.vendor,
-      supportsLicenseTiers: c.supportsLicenseTiers,
-      status: c.status,
-      effectiveAt: c.changedAt.toISOString(),
-      periods: connectionView(c).periods,
-    },
+    data: { connectionId: id, ...state, effectiveAt: c.changedAt.toISOString() },
   };
   return { topic: TOPICS.registryConnections, key: instanceKey(c.tenantId, c.instanceId), value: event };
 }

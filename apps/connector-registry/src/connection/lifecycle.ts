@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConnectionStatus, RegistryConnectionEvent } from '@org/contracts';
 import { query } from '@org/database';
+import { NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
-import { type ConnectionRecord, connectionEvent, connectionOf } from './connection-record';
+import { type ConnectionRecord, connectionEvent, connectionOf, isUuid } from './connection-record';
 import { constraintRefusal, effectiveAtOf } from './effective-at';
 
 /**
@@ -20,9 +21,12 @@ export async function changeConnection(
 ): Promise<ConnectionRecord> {
   try {
     return await em.transactional(async (tx) => {
-      await connectionOf(tx, tenantId, id); // 404 for an unknown or another tenant's id
-      await query(tx, 'select id from connection where id = ? for update', [id]);
-      const connection = await connectionOf(tx, tenantId, id); // as it is once locked
+      // Lock first, then read: a concurrent change is seen whole. Another tenant's id is a 404.
+      const [locked] = isUuid(id)
+        ? await query(tx, 'select 1 from connection where id = ? and tenant_id = ? for update', [id, tenantId])
+        : [];
+      if (!locked) throw new NotFoundError('connection', id);
+      const connection = await connectionOf(tx, tenantId, id);
       const at = await effectiveAtOf(tx, connection.instanceId, effectiveAt);
       const status = await change(connection, at, tx);
       if (status === 'unchanged') return connection;

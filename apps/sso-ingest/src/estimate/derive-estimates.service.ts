@@ -71,19 +71,15 @@ export class DeriveEstimatesService {
       return [{ ...f, ranges, email }];
     });
     if (!changed.length) return 0;
-    await query(
+    await writeEstimates(
       em,
-      `insert into estimate (instance_id, user_id, tenant_id, email, ranges)
-       select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
-       on conflict (instance_id, user_id) do update
-         set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1`,
-      [
-        changed.map((c) => c.instance_id),
-        changed.map((c) => c.user_id),
-        changed.map((c) => c.tenant_id),
-        changed.map((c) => c.email),
-        changed.map((c) => JSON.stringify(c.ranges)),
-      ],
+      changed.map((c) => ({
+        instanceId: c.instance_id,
+        userId: c.user_id,
+        tenantId: c.tenant_id,
+        email: c.email,
+        ranges: c.ranges,
+      })),
     );
     return changed.length;
   }
@@ -113,20 +109,9 @@ export class DeriveEstimatesService {
       changed.filter((c) => withLists.has(c.instanceId)),
     );
     if (!direct.length) return;
-    await query(
+    await writeEstimates(
       em,
-      `insert into estimate (instance_id, user_id, tenant_id, email, ranges)
-       select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
-       on conflict (instance_id, user_id) do update
-         set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1
-         where (estimate.ranges, estimate.email) is distinct from (excluded.ranges, excluded.email)`,
-      [
-        direct.map((c) => c.instanceId),
-        direct.map((c) => c.userId),
-        direct.map((c) => c.tenantId),
-        direct.map((c) => c.email),
-        direct.map((c) => JSON.stringify(loginRanges(c.days, c.windowDays))),
-      ],
+      direct.map((c) => ({ ...c, ranges: loginRanges(c.days, c.windowDays) })),
     );
   }
 
@@ -141,4 +126,30 @@ export class DeriveEstimatesService {
     );
     return rows.map((r) => ({ instanceId, userId: r.user_id }));
   }
+}
+
+/**
+ * Stores estimates and marks them for sso.estimates.v1; a row whose ranges and email did not
+ * change is left alone, so it is not published again.
+ */
+async function writeEstimates(
+  em: EntityManager,
+  rows: Array<Pair & { tenantId: string; email: string; ranges: DayRange[] }>,
+): Promise<void> {
+  if (!rows.length) return;
+  await query(
+    em,
+    `insert into estimate (instance_id, user_id, tenant_id, email, ranges)
+     select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
+     on conflict (instance_id, user_id) do update
+       set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1
+       where (estimate.ranges, estimate.email) is distinct from (excluded.ranges, excluded.email)`,
+    [
+      rows.map((r) => r.instanceId),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.email),
+      rows.map((r) => JSON.stringify(r.ranges)),
+    ],
+  );
 }

@@ -22,19 +22,18 @@ export class ConnectConnectionService {
   async connect(tenantId: string, input: ConnectConnectionRequest): Promise<ConnectionRecord> {
     try {
       return await this.em.transactional(async (em) => {
-        const [instance] = await query<{ app_key: string; has_sso: boolean }>(
+        const [instance] = await query<{ app_key: string }>(
           em,
-          `select i.app_key, exists(select 1 from known_sso_connection where tenant_id = ? and not removed) as has_sso
-           from known_instance i join known_sso_connection s on s.id = i.sso_connection_id and not s.removed
+          `select i.app_key from known_instance i
+           join known_sso_connection s on s.id = i.sso_connection_id and not s.removed
            where i.id = ? and i.tenant_id = ?`,
-          [tenantId, input.instanceId, tenantId],
+          [input.instanceId, tenantId],
         );
-        if (!instance) {
-          const facts = await eligibilityFactsOf(em, tenantId, '');
-          if (!facts.hasSsoConnection) throw new DomainError('NO_SSO_CONNECTION', 'the tenant has no SSO connection');
-          throw new NotFoundError('instance', input.instanceId);
-        }
-        const refusal = refusalOf(await eligibilityFactsOf(em, tenantId, instance.app_key), input.instanceId);
+        // SPEC §3 order: no SSO connection at all comes before an unknown instance.
+        const facts = await eligibilityFactsOf(em, tenantId, instance?.app_key ?? '');
+        if (!facts.hasSsoConnection) throw new DomainError('NO_SSO_CONNECTION', refusalMessages.NO_SSO_CONNECTION);
+        if (!instance) throw new NotFoundError('instance', input.instanceId);
+        const refusal = refusalOf(facts, input.instanceId);
         if (refusal) throw new DomainError(refusal, refusalMessages[refusal] ?? refusal);
         const at = await effectiveAtOf(em, input.instanceId, input.effectiveAt);
         const id = randomUUID();
