@@ -129,8 +129,9 @@ export async function up() {
   };
 }
 
-export function down(what) {
-  if (what.includes('kafka')) spawnSync('bash', [join(root, 'tools/kafka/kafka.sh'), 'stop'], { stdio: 'inherit' });
+export function down(what, { quiet = false } = {}) {
+  const stdio = quiet ? 'ignore' : 'inherit';
+  if (what.includes('kafka')) spawnSync('bash', [join(root, 'tools/kafka/kafka.sh'), 'stop'], { stdio });
   if (what.includes('postgres')) stopPostgres();
 }
 

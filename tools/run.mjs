@@ -234,7 +234,8 @@ async function bench() {
   const started = Object.entries(infra.started)
     .filter(([, v]) => v)
     .map(([k]) => k);
-  if (started.length) down(started);
+  // Quietly: the benchmark's JSON object stays the last line printed.
+  if (started.length) down(started, { quiet: true });
   process.exit(r.status ?? 1);
 }
 
