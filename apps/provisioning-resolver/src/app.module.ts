@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceModule } from '@org/service';
 import type { ResolverConfig } from './config';
 import { resolverDatabase } from './database';
+import { ConnectorModule } from './connector/connector.module';
 import { FactModule } from './fact/fact.module';
+import { ViewModule } from './view/view.module';
 
 @Module({})
 export class AppModule {
@@ -17,6 +19,8 @@ export class AppModule {
           internalOnly: true,
         }),
         FactModule,
+        ConnectorModule,
+        ViewModule,
       ],
     };
   }

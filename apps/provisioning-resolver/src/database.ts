@@ -5,10 +5,31 @@ import { ConnectionFact } from './fact/connection-fact.entity';
 import { EstimateFact } from './fact/estimate-fact.entity';
 import { MIGRATIONS } from './migrations';
 import { TenantSettings } from './tenant/tenant-settings.entity';
+import { InstanceFact } from './fact/instance-fact.entity';
+import { SnapshotPage } from './connector/snapshot-page.entity';
+import { ConnectorSnapshot } from './connector/connector-snapshot.entity';
+import { ConnectorUser } from './connector/connector-user.entity';
+import { UsageFact } from './connector/usage-fact.entity';
+import { ViewDayRow } from './view/view-day.entity';
+import { ViewState } from './view/view-state.entity';
 
 export const resolverDatabase: ServiceDatabase = {
   schema: 'provisioning_resolver',
-  entities: [TenantSettings, ConnectionFact, EstimateFact, ActivityFact, OutboxEvent, ProcessedEvent],
+  entities: [
+    TenantSettings,
+    InstanceFact,
+    ConnectionFact,
+    EstimateFact,
+    ActivityFact,
+    SnapshotPage,
+    ConnectorSnapshot,
+    ConnectorUser,
+    UsageFact,
+    ViewDayRow,
+    ViewState,
+    OutboxEvent,
+    ProcessedEvent,
+  ],
   migrations: MIGRATIONS,
   migrationsPath: `${__dirname}/migrations`,
 };

@@ -1,11 +1,29 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Topic } from '@org/contracts';
+import type { ErrorCode, Topic } from '@org/contracts';
 import { query } from '@org/database';
 
 export interface OutgoingEvent {
-  topic: Topic;
+  topic: Topic | `${Topic}.dlq`;
   key: string;
-  value: { id: string; type: string; tenantId: string };
+  value: object;
+}
+
+/**
+ * A message a background step gives up on, for `<topic>.dlq` through the outbox: the same
+ * value as the consumer's own DLQ messages (`error`, `origin`, `key`, `value`), without the
+ * Kafka headers, which the outbox does not carry.
+ */
+export function dlqEntry(
+  topic: Topic,
+  key: string,
+  value: unknown,
+  error: { code: ErrorCode; message: string },
+): OutgoingEvent {
+  return {
+    topic: `${topic}.dlq`,
+    key,
+    value: { error, origin: { topic }, key, value: typeof value === 'string' ? value : JSON.stringify(value) },
+  };
 }
 
 /**

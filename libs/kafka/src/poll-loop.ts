@@ -13,6 +13,7 @@ export class PollLoop {
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private failures = 0;
+  private woken = false;
 
   constructor(
     name: string,
@@ -33,6 +34,12 @@ export class PollLoop {
     this.loop = this.run();
   }
 
+  /** Runs the next step now instead of after the idle wait (work was just committed). */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.wakeUp?.();
@@ -51,7 +58,10 @@ export class PollLoop {
           this.logger.warn(`failed (${this.failures}x), retrying: ${(error as Error).message}`);
         }
       }
-      if (done > 0 && !this.failures) continue;
+      if ((done > 0 || this.woken) && !this.failures) {
+        this.woken = false;
+        continue;
+      }
       const wait = this.failures ? Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(this.failures, 5)) : this.idleMs;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);

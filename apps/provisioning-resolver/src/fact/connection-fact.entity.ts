@@ -25,6 +25,10 @@ export class ConnectionFact {
   @Property({ type: 'json' })
   periods!: Array<{ from: string; to: string | null }>;
 
+  /** Deleted and its data purged: no generation of the view shows it any more. */
+  @Property({ type: 'boolean', default: false })
+  purged!: boolean;
+
   /** The registry's effective time of this state: an older event never overwrites a newer one. */
   @Property({ type: 'datetime' })
   effectiveAt!: Date;

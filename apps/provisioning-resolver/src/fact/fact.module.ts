@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ViewModule } from '../view/view.module';
 import { RecordFactsKafkaController } from './record-facts.kafka.controller';
 
-@Module({ controllers: [RecordFactsKafkaController] })
+@Module({ imports: [ViewModule], controllers: [RecordFactsKafkaController] })
 export class FactModule {}

@@ -2,7 +2,15 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@org/contracts';
 import { query } from '@org/database';
-import type { EventBatch } from '@org/kafka';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { connectorEventKey, type DayInterval, type Period } from '@org/contracts';
+import { dayOf, isoToDay } from '@org/days';
+import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
+import { applyReadySnapshots } from '../connector/connector-data';
+import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
+import { timeZoneOf } from '../view/instance-facts';
+import { RebuildViewService, startRebuild } from '../view/rebuild-view.service';
+import { refreshViews, type TouchedDays } from '../view/refresh-view';
 
 /**
  * The facts the daily views are computed from (R8–R15), each kept as its producer last
@@ -11,16 +19,26 @@ import type { EventBatch } from '@org/kafka';
  */
 @Controller()
 export class RecordFactsKafkaController {
+  constructor(private readonly rebuilds: RebuildViewService) {}
+
   @EventPattern(TOPICS.registryConnections)
   async recordConnections(@Payload() batch: EventBatch<typeof TOPICS.registryConnections>): Promise<void> {
+    const touched: TouchedDays[] = [];
+    let rebuilding = false;
     for (const e of batch.events) {
-      await query(
+      const [before] = await query<{ status: string; periods: Period[] }>(
+        batch.em,
+        `select status, periods from connection_fact where connection_id = ? for update`,
+        [e.data.connectionId],
+      );
+      const [after] = await query<{ tenant_id: string; status: string; periods: Period[] }>(
         batch.em,
         `insert into connection_fact (connection_id, tenant_id, instance_id, kind, supports_license_tiers, status, periods, effective_at)
          values (?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (connection_id) do update set
            status = excluded.status, periods = excluded.periods, effective_at = excluded.effective_at
-         where connection_fact.status <> 'deleted' and excluded.effective_at >= connection_fact.effective_at`,
+         where connection_fact.status <> 'deleted' and excluded.effective_at >= connection_fact.effective_at
+         returning tenant_id, status, periods`,
         [
           e.data.connectionId,
           e.tenantId,
@@ -32,13 +50,34 @@ export class RecordFactsKafkaController {
           e.data.effectiveAt,
         ],
       );
+      if (!after || after.tenant_id !== e.tenantId) continue; // older than what is known, or deleted already
+      if (after.status === 'deleted' && before?.status !== 'deleted') {
+        // R12: the data goes with the switch to a rebuilt generation; a second delete changes nothing.
+        await startRebuild(batch.em, e.data.instanceId, e.tenantId, 'connection_deleted', e.data.connectionId);
+        rebuilding = true;
+        continue;
+      }
+      const timeZone = await timeZoneOf(batch.em, e.tenantId);
+      const starts = [...(before?.periods ?? []), ...after.periods].map((p) => dayOf(Date.parse(p.from), timeZone));
+      touched.push({ instanceId: e.data.instanceId, tenantId: e.tenantId, from: Math.min(...starts), to: null });
     }
+    const connectionIds = [...new Set(batch.events.map((e) => e.data.connectionId))];
+    await dropForeignUsage(batch.em, connectionIds);
+    touched.push(...(await applyReadySnapshots(batch.em, connectionIds)));
+    await refreshViews(batch.em, touched);
+    if (rebuilding) this.rebuilds.wake();
   }
 
   @EventPattern(TOPICS.ssoEstimates, { chunkSize: 5000, idempotentByNaturalKey: true })
   async recordEstimates(@Payload() batch: EventBatch<typeof TOPICS.ssoEstimates>): Promise<void> {
     const latest = new Map(batch.events.map((e) => [`${e.data.instanceId}|${e.data.userId}`, e]));
     const events = [...latest.values()];
+    const earlier = await query<{ instance_id: string; intervals: DayInterval[] }>(
+      batch.em,
+      `select instance_id, intervals from estimate_fact
+       where (instance_id, user_id) in (select * from unnest(?::uuid[], ?::text[]))`,
+      [events.map((e) => e.data.instanceId), events.map((e) => e.data.userId)],
+    );
     await query(
       batch.em,
       `insert into estimate_fact (instance_id, user_id, tenant_id, email, intervals)
@@ -52,6 +91,20 @@ export class RecordFactsKafkaController {
         events.map((e) => JSON.stringify(e.data.intervals)),
       ],
     );
+    // The days an estimate changed lie within the old and new intervals, together.
+    const tenants = new Map(events.map((e) => [e.data.instanceId, e.tenantId]));
+    const touched = [
+      ...earlier.map((r) => ({ instanceId: r.instance_id, intervals: r.intervals })),
+      ...events.map((e) => ({ instanceId: e.data.instanceId, intervals: e.data.intervals })),
+    ].flatMap(({ instanceId, intervals }) =>
+      intervals.map((i) => ({
+        instanceId,
+        tenantId: tenants.get(instanceId)!,
+        from: isoToDay(i.from),
+        to: i.to === null ? null : isoToDay(i.to),
+      })),
+    );
+    await refreshViews(batch.em, touched);
   }
 
   @EventPattern(TOPICS.ssoActivity, { chunkSize: 5000, idempotentByNaturalKey: true })
@@ -70,17 +123,72 @@ export class RecordFactsKafkaController {
         events.map((e) => e.data.activeUsers),
       ],
     );
+    await refreshViews(
+      batch.em,
+      events.map((e) => ({
+        instanceId: e.data.instanceId,
+        tenantId: e.tenantId,
+        from: isoToDay(e.data.day),
+        to: isoToDay(e.data.day),
+      })),
+    );
   }
 
   @EventPattern(TOPICS.tenants)
   async recordTenants(@Payload() batch: EventBatch<typeof TOPICS.tenants>): Promise<void> {
+    let rebuilding = false;
     for (const e of batch.events) {
+      const before = await timeZoneOf(batch.em, e.tenantId);
       await query(
         batch.em,
         `insert into tenant_settings (tenant_id, time_zone) values (?, ?)
          on conflict (tenant_id) do update set time_zone = excluded.time_zone`,
         [e.tenantId, e.data.timeZone],
       );
+      if (before === e.data.timeZone) continue;
+      // Days move with the zone: every view of the tenant is rebuilt, readers keeping the old one meanwhile.
+      const instances = await query<{ instance_id: string }>(
+        batch.em,
+        `select instance_id from view_state where tenant_id = ? order by instance_id`,
+        [e.tenantId],
+      );
+      for (const { instance_id } of instances) {
+        await startRebuild(batch.em, instance_id, e.tenantId, 'time_zone_changed', null);
+        rebuilding = true;
+      }
     }
+    if (rebuilding) this.rebuilds.wake();
   }
+
+  @EventPattern(TOPICS.ssoInstances)
+  async recordInstances(@Payload() batch: EventBatch<typeof TOPICS.ssoInstances>): Promise<void> {
+    const instances = batch.events.flatMap((e) => (e.type === 'sso.instance.changed' ? [e] : []));
+    if (!instances.length) return;
+    await query(
+      batch.em,
+      `insert into instance_fact (instance_id, tenant_id) select * from unnest(?::uuid[], ?::text[])
+       on conflict do nothing`,
+      [instances.map((e) => e.data.instanceId), instances.map((e) => e.tenantId)],
+    );
+  }
+}
+
+/** Usage that waited for a connection of another tenant is refused once the connection is known. */
+async function dropForeignUsage(em: EntityManager, connectionIds: string[]): Promise<void> {
+  const foreign = await query<UsageRow>(
+    em,
+    `delete from usage_fact u using connection_fact c
+     where u.connection_id = any(?::uuid[]) and c.connection_id = u.connection_id and c.tenant_id <> u.tenant_id
+     returning u.connection_id, u.day::text, u.user_id, u.tenant_id, u.events, u.event_id`,
+    [connectionIds],
+  );
+  await addToOutbox(
+    em,
+    foreign.map((u) =>
+      dlqEntry(TOPICS.connectorUsage, connectorEventKey(u.tenant_id, u.connection_id), usageEvent(u), {
+        code: 'TENANT_MISMATCH',
+        message: `connection ${u.connection_id} belongs to another tenant`,
+      }),
+    ),
+  );
 }

@@ -2,8 +2,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129095427 } from './Migration20261129095427';
 import { Migration20261129113142_facts } from './Migration20261129113142_facts';
+import { Migration20261129123102_views } from './Migration20261129123102_views';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
   { name: 'Migration20261129113142_facts', class: Migration20261129113142_facts },
+  { name: 'Migration20261129123102_views', class: Migration20261129123102_views },
 ];

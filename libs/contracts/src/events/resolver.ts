@@ -8,7 +8,10 @@ export const viewDaysChangedSchema = eventSchema(
 
 const rebuild = z.object({
   instanceId: uuidSchema,
-  connectionId: uuidSchema,
+  /** The deleted connection whose data the rebuild removes; null when the time zone changed. */
+  connectionId: uuidSchema.nullable(),
+  reason: z.enum(['connection_deleted', 'time_zone_changed']),
+  /** The generation being built; readers see the one before it until `view.rebuild.finished`. */
   generation: z.int().min(1),
   progress: z.number().min(0).max(1),
 });

@@ -1,0 +1,32 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+/**
+ * A snapshot whose content is in connector_user. Which days it governs is decided when the
+ * view is computed, from the connection's periods (R8, R10), so a lifecycle event arriving
+ * after its snapshots changes the view and never the stored data.
+ */
+@Entity({ tableName: 'connector_snapshot' })
+@Index({ properties: ['connectionId', 'asOf'] })
+export class ConnectorSnapshot {
+  @PrimaryKey({ type: 'uuid' })
+  connectionId!: string;
+
+  @PrimaryKey({ type: 'text' })
+  syncId!: string;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+
+  @Property({ type: 'datetime' })
+  asOf!: Date;
+
+  /** `applied`, or `superseded` by another snapshot with the same asOf and a greater syncId. */
+  @Property({ type: 'text' })
+  state!: string;
+
+  @Property({ type: 'integer' })
+  users!: number;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  recordedAt!: Date;
+}

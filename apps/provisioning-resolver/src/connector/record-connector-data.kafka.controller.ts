@@ -1,0 +1,110 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { TOPICS } from '@org/contracts';
+import { query } from '@org/database';
+import { dayOf, isoToDay } from '@org/days';
+import type { EventBatch, Rejection } from '@org/kafka';
+import { refreshViews, type TouchedDays } from '../view/refresh-view';
+import {
+  applyReadySnapshots,
+  CLOCK_SKEW_MS,
+  type KnownConnection,
+  knownConnections,
+  refusalOf,
+} from './connector-data';
+
+/**
+ * What provisioning and engagement connectors send (SPEC §4). Snapshot pages are held until
+ * their page set is complete and their connection known, then applied at once; the view
+ * days they touch are recomputed in the same transaction.
+ */
+@Controller()
+export class RecordConnectorDataKafkaController {
+  @EventPattern(TOPICS.connectorSnapshots, { chunkSize: 50 })
+  async recordSnapshots(@Payload() batch: EventBatch<typeof TOPICS.connectorSnapshots>): Promise<Rejection[]> {
+    const known = await knownConnections(batch.em, [...new Set(batch.events.map((e) => e.data.connectionId))]);
+    const { kept: held, rejections } = sortOut(batch.events, known, (e) =>
+      Date.parse(e.data.asOf) > Date.now() + CLOCK_SKEW_MS ? `asOf ${e.data.asOf} is in the future` : null,
+    );
+    if (held.length) {
+      // A sync already applied is not applied again (a resent page, a replay).
+      await query(
+        batch.em,
+        `insert into snapshot_page (connection_id, sync_id, page, page_count, tenant_id, as_of, event)
+         select p.* from unnest(?::uuid[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::jsonb[])
+           as p(connection_id, sync_id, page, page_count, tenant_id, as_of, event)
+         where not exists (select 1 from connector_snapshot s
+                           where s.connection_id = p.connection_id and s.sync_id = p.sync_id)
+         on conflict do nothing`,
+        [
+          held.map((e) => e.data.connectionId),
+          held.map((e) => e.data.syncId),
+          held.map((e) => e.data.page),
+          held.map((e) => e.data.pageCount),
+          held.map((e) => e.tenantId),
+          held.map((e) => e.data.asOf),
+          held.map((e) => JSON.stringify(e)),
+        ],
+      );
+    }
+    const touched = await applyReadySnapshots(batch.em, [...new Set(held.map((e) => e.data.connectionId))]);
+    await refreshViews(batch.em, touched);
+    return rejections;
+  }
+
+  @EventPattern(TOPICS.connectorUsage, { chunkSize: 5000, idempotentByNaturalKey: true })
+  async recordUsage(@Payload() batch: EventBatch<typeof TOPICS.connectorUsage>): Promise<Rejection[]> {
+    const known = await knownConnections(batch.em, [...new Set(batch.events.map((e) => e.data.connectionId))]);
+    const lastDay = dayOf(Date.now() + CLOCK_SKEW_MS, 'Pacific/Kiritimati'); // the zone furthest ahead
+    const { kept, rejections } = sortOut(batch.events, known, (e) =>
+      isoToDay(e.data.day) > lastDay ? `day ${e.data.day} is in the future` : null,
+    );
+    const latest = new Map(kept.map((e) => [`${e.data.connectionId}|${e.data.userId}|${e.data.day}`, e]));
+    const events = [...latest.values()];
+    if (!events.length) return rejections;
+    await query(
+      batch.em,
+      `insert into usage_fact (connection_id, day, user_id, tenant_id, events, event_id)
+       select * from unnest(?::uuid[], ?::date[], ?::text[], ?::text[], ?::int[], ?::uuid[])
+       on conflict (connection_id, day, user_id) do update set events = excluded.events, event_id = excluded.event_id`,
+      [
+        events.map((e) => e.data.connectionId),
+        events.map((e) => e.data.day),
+        events.map((e) => e.data.userId),
+        events.map((e) => e.tenantId),
+        events.map((e) => e.data.events),
+        events.map((e) => e.id),
+      ],
+    );
+    // Usage of a connection not known yet waits in usage_fact; its connect event recomputes the days.
+    const touched: TouchedDays[] = [];
+    for (const e of events) {
+      const connection = known.get(e.data.connectionId);
+      if (!connection) continue;
+      const day = isoToDay(e.data.day);
+      touched.push({ instanceId: connection.instance_id, tenantId: connection.tenant_id, from: day, to: day });
+    }
+    await refreshViews(batch.em, touched);
+    return rejections;
+  }
+}
+
+/** Splits events into those to keep and those refused: dated in the future, or naming another tenant's or a deleted connection. */
+function sortOut<E extends { id: string; tenantId: string; data: { connectionId: string } }>(
+  events: E[],
+  known: Map<string, KnownConnection>,
+  inFuture: (e: E) => string | null,
+): { kept: E[]; rejections: Rejection[] } {
+  const kept: E[] = [];
+  const rejections: Rejection[] = [];
+  for (const e of events) {
+    const future = inFuture(e);
+    const connection = known.get(e.data.connectionId);
+    const refusal = future
+      ? { code: 'DATED_IN_FUTURE' as const, message: future }
+      : connection && refusalOf(connection, e.tenantId);
+    if (refusal) rejections.push({ eventId: e.id, code: refusal.code, reason: refusal.message });
+    else kept.push(e);
+  }
+  return { kept, rejections };
+}

@@ -1,0 +1,34 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+/**
+ * One page of a connector snapshot, held until every page of its sync is in and its
+ * connection is known (R15); then applied at once and deleted. The whole event is kept so
+ * that a page given up on (unknown connection, incomplete set) reaches the DLQ as it came.
+ */
+@Entity({ tableName: 'snapshot_page' })
+@Index({ properties: ['receivedAt'] })
+export class SnapshotPage {
+  @PrimaryKey({ type: 'uuid' })
+  connectionId!: string;
+
+  @PrimaryKey({ type: 'text' })
+  syncId!: string;
+
+  @PrimaryKey({ type: 'integer' })
+  page!: number;
+
+  @Property({ type: 'integer' })
+  pageCount!: number;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+
+  @Property({ type: 'datetime' })
+  asOf!: Date;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  receivedAt!: Date;
+
+  @Property({ type: 'json' })
+  event!: object;
+}

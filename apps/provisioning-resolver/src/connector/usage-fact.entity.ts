@@ -1,0 +1,27 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** Engagement usage of one user on one day (connector.usage.v1), the latest count replacing earlier ones. */
+@Entity({ tableName: 'usage_fact' })
+@Index({ properties: ['receivedAt'] })
+export class UsageFact {
+  @PrimaryKey({ type: 'uuid' })
+  connectionId!: string;
+
+  @PrimaryKey({ type: 'date' })
+  day!: string;
+
+  @PrimaryKey({ type: 'text' })
+  userId!: string;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+
+  @Property({ type: 'integer' })
+  events!: number;
+
+  @Property({ type: 'uuid' })
+  eventId!: string;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  receivedAt!: Date;
+}

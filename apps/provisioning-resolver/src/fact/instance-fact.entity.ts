@@ -1,0 +1,11 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** An SSO instance sso-ingest announced (sso.instances.v1): what the API answers 404 for, and whose tenant it is. */
+@Entity({ tableName: 'instance_fact' })
+export class InstanceFact {
+  @PrimaryKey({ type: 'uuid' })
+  instanceId!: string;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+}

@@ -1,0 +1,124 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '@org/database';
+import { dayToIso, isoToDay } from '@org/days';
+import type { ConnectionFacts, ConnectionKind, InstanceFacts } from './view-days';
+
+export interface FactScope {
+  instanceId: string;
+  tenantId: string;
+  /**
+   * `serving`: the view readers see — a deleted connection's data counts until it is purged,
+   * when the rebuilt generation takes over. `rebuilt`: that next generation, without any
+   * deleted connection (R12).
+   */
+  generation: 'serving' | 'rebuilt';
+  /** Leave this connection out as if deleted (the delete preview). */
+  without?: string;
+}
+
+export async function timeZoneOf(em: EntityManager, tenantId: string): Promise<string> {
+  const [row] = await query<{ time_zone: string }>(em, `select time_zone from tenant_settings where tenant_id = ?`, [
+    tenantId,
+  ]);
+  return row?.time_zone ?? 'UTC';
+}
+
+/**
+ * The facts of one instance the view is computed from, aggregated in SQL: seat and estimate
+ * changes come back per instant or day, not per user, so the cost in memory does not grow
+ * with the number of users. Days `from`..`to` bound only the per-day tables.
+ */
+export async function loadInstanceFacts(
+  em: EntityManager,
+  scope: FactScope,
+  from: number,
+  to: number,
+): Promise<InstanceFacts> {
+  const connectionRows = await query<{
+    connection_id: string;
+    kind: ConnectionKind;
+    supports_license_tiers: boolean;
+    status: string;
+    periods: Array<{ from: string; to: string | null }>;
+  }>(
+    em,
+    `select connection_id, kind, supports_license_tiers, status, periods from connection_fact
+     where instance_id = ? and tenant_id = ? and not purged`,
+    [scope.instanceId, scope.tenantId],
+  );
+  const shown = connectionRows.filter(
+    (c) => !(scope.generation === 'rebuilt' && c.status === 'deleted') && c.connection_id !== scope.without,
+  );
+  const ids = shown.map((c) => c.connection_id);
+  // One after another: queries of one transaction share one connection.
+  const timeZone = await timeZoneOf(em, scope.tenantId);
+  const snapshots = await (ids.length
+    ? query<{ connection_id: string; at: number }>(
+        em,
+        `select connection_id, extract(epoch from as_of)::float8 * 1000 as at from connector_snapshot
+           where connection_id = any(?::uuid[]) and state = 'applied' order by as_of`,
+        [ids],
+      )
+    : []);
+  const seatChanges = await (ids.length
+    ? query<{ connection_id: string; at: string; tier: string | null; delta: number }>(
+        em,
+        `select u.connection_id, c.at, r->>'r' as tier, sum(c.delta)::int as delta
+           from connector_user u
+           cross join jsonb_array_elements(u.ranges) r
+           cross join lateral (values ((r->>'f')::bigint, 1), ((r->>'t')::bigint, -1)) c(at, delta)
+           where u.connection_id = any(?::uuid[]) and r->>'s' = 'active' and c.at is not null
+           group by 1, 2, 3 order by 2`,
+        [ids],
+      )
+    : []);
+  const usage = await (ids.length
+    ? query<{ connection_id: string; day: string; users: number }>(
+        em,
+        `select connection_id, day::text, count(*)::int as users from usage_fact
+           where connection_id = any(?::uuid[]) and day between ?::date and ?::date and events > 0
+           group by 1, 2`,
+        [ids, dayToIso(from), dayToIso(to)],
+      )
+    : []);
+  const estimateChanges = await query<{ day: string; delta: number }>(
+    em,
+    `select c.day::text, sum(c.delta)::int as delta
+       from estimate_fact e
+       cross join jsonb_array_elements(e.intervals) i
+       cross join lateral (values ((i->>'from')::date, 1), ((i->>'to')::date + 1, -1)) c(day, delta)
+       where e.instance_id = ? and e.tenant_id = ? and c.day is not null
+       group by 1 order by 1`,
+    [scope.instanceId, scope.tenantId],
+  );
+  const ssoActivity = await query<{ day: string; active_users: number }>(
+    em,
+    `select day::text, active_users from activity_fact
+       where instance_id = ? and tenant_id = ? and day between ?::date and ?::date`,
+    [scope.instanceId, scope.tenantId, dayToIso(from), dayToIso(to)],
+  );
+
+  const connections = new Map<string, ConnectionFacts>(
+    shown.map((c) => [
+      c.connection_id,
+      {
+        connectionId: c.connection_id,
+        kind: c.kind,
+        supportsLicenseTiers: c.supports_license_tiers,
+        periods: c.periods.map((p) => ({ from: Date.parse(p.from), to: p.to === null ? null : Date.parse(p.to) })),
+        snapshots: [],
+        seatChanges: [],
+        usage: new Map(),
+      },
+    ]),
+  );
+  for (const s of snapshots) connections.get(s.connection_id)!.snapshots.push(s.at);
+  for (const c of seatChanges) connections.get(c.connection_id)!.seatChanges.push({ ...c, at: Number(c.at) });
+  for (const u of usage) connections.get(u.connection_id)!.usage.set(isoToDay(u.day), u.users);
+  return {
+    timeZone,
+    connections: [...connections.values()],
+    estimateChanges: estimateChanges.map((c) => ({ day: isoToDay(c.day), delta: c.delta })),
+    ssoActivity: new Map(ssoActivity.map((a) => [isoToDay(a.day), a.active_users])),
+  };
+}

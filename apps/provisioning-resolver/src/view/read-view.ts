@@ -1,0 +1,143 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '@org/database';
+import { dayOf, dayToIso, isoToDay } from '@org/days';
+import { NotFoundError } from '@org/errors';
+import { loadInstanceFacts, timeZoneOf } from './instance-facts';
+import type { ViewStateRow } from './refresh-view';
+import { type ViewDay, viewDays } from './view-days';
+
+export interface InstanceView {
+  state: ViewStateRow | undefined;
+  days: ViewDay[];
+}
+
+/** The instance of the tenant, or 404 (another tenant's answers the same as an unknown one). */
+export async function viewStateOf(
+  em: EntityManager,
+  tenantId: string,
+  instanceId: string,
+): Promise<ViewStateRow | undefined> {
+  const [state] = await query<ViewStateRow>(
+    em,
+    `select instance_id, tenant_id, generation, first_day::text, last_day::text, rebuild_generation,
+            rebuild_cursor::text, rebuild_progress, rebuild_reason, rebuild_connection_id
+     from view_state where instance_id = ? and tenant_id = ?`,
+    [instanceId, tenantId],
+  );
+  if (state) return state;
+  const [known] = await query(em, `select 1 from instance_fact where instance_id = ? and tenant_id = ?`, [
+    instanceId,
+    tenantId,
+  ]);
+  if (!known) throw new NotFoundError('instance', instanceId);
+  return undefined;
+}
+
+/**
+ * Days `from`..`to` of the generation readers see. Days not materialised (before the first
+ * fact, or after the last day the view was brought up to) are computed from the same facts;
+ * callers read inside one REPEATABLE READ transaction, so both come from one snapshot.
+ */
+export async function readViewDays(
+  em: EntityManager,
+  tenantId: string,
+  instanceId: string,
+  from: number,
+  to: number,
+): Promise<InstanceView> {
+  const state = await viewStateOf(em, tenantId, instanceId);
+  const stored = state
+    ? await query<{
+        day: string;
+        source: ViewDay['source'];
+        connection_id: string | null;
+        connection_kind: ViewDay['connectionKind'];
+        provisioned_users: number;
+        tiers: Record<string, number> | null;
+        active_users: number | null;
+        stale_days: number | null;
+        awaiting_first_sync: boolean;
+        snapshot_at: string | null;
+      }>(
+        em,
+        `select day::text, source, connection_id, connection_kind, provisioned_users, tiers, active_users, stale_days,
+                awaiting_first_sync, snapshot_at
+         from view_day where instance_id = ? and generation = ? and day between ?::date and ?::date order by day`,
+        [instanceId, state.generation, dayToIso(from), dayToIso(to)],
+      )
+    : [];
+  const byDay = new Map<number, ViewDay>(
+    stored.map((r) => [
+      isoToDay(r.day),
+      {
+        day: isoToDay(r.day),
+        source: r.source,
+        connectionId: r.connection_id,
+        connectionKind: r.connection_kind,
+        provisionedUsers: r.provisioned_users,
+        tiers: r.tiers,
+        activeUsers: r.active_users,
+        staleDays: r.stale_days,
+        awaitingFirstSync: r.awaiting_first_sync,
+        snapshotAt: r.snapshot_at === null ? null : Number(r.snapshot_at),
+      },
+    ]),
+  );
+  if (byDay.size < to - from + 1) {
+    const missing = [];
+    for (let day = from; day <= to; day++) if (!byDay.has(day)) missing.push(day);
+    const facts = await loadInstanceFacts(
+      em,
+      { instanceId, tenantId, generation: 'serving' },
+      missing[0],
+      missing[missing.length - 1],
+    );
+    for (const d of viewDays(facts, missing[0], missing[missing.length - 1]))
+      if (!byDay.has(d.day)) byDay.set(d.day, d);
+  }
+  const days: ViewDay[] = [];
+  for (let day = from; day <= to; day++) days.push(byDay.get(day)!);
+  return { state, days };
+}
+
+export async function todayOf(em: EntityManager, tenantId: string): Promise<number> {
+  return dayOf(Date.now(), await timeZoneOf(em, tenantId));
+}
+
+export interface ViewUser {
+  userId: string;
+  email: string;
+  tier: string | null;
+}
+
+/** The users behind one view day, by user id, after `after`: the snapshot's active users, or the estimate's. */
+export async function usersOfDay(
+  em: EntityManager,
+  tenantId: string,
+  instanceId: string,
+  day: ViewDay,
+  after: string,
+  limit: number,
+): Promise<ViewUser[]> {
+  if (day.source === 'connector') {
+    return query<ViewUser>(
+      em,
+      `select u.user_id as "userId", r->>'e' as email, r->>'r' as tier
+       from connector_user u cross join jsonb_array_elements(u.ranges) r
+       where u.connection_id = ? and u.tenant_id = ? and u.user_id > ? and r->>'s' = 'active'
+         and (r->>'f')::bigint <= ? and (r->'t' = 'null'::jsonb or (r->>'t')::bigint > ?)
+       order by u.user_id limit ?`,
+      [day.connectionId, tenantId, after, day.snapshotAt, day.snapshotAt, limit],
+    );
+  }
+  const iso = dayToIso(day.day);
+  return query<ViewUser>(
+    em,
+    `select e.user_id as "userId", e.email, null as tier from estimate_fact e
+     where e.instance_id = ? and e.tenant_id = ? and e.user_id > ?
+       and exists (select 1 from jsonb_array_elements(e.intervals) i
+                   where (i->>'from')::date <= ?::date and (i->'to' = 'null'::jsonb or (i->>'to')::date >= ?::date))
+     order by e.user_id limit ?`,
+    [instanceId, tenantId, after, iso, iso, limit],
+  );
+}

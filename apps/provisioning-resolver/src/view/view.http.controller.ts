@@ -1,0 +1,168 @@
+import { IsolationLevel } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { query } from '@org/database';
+import { dayOf, dayToIso, isoToDay } from '@org/days';
+import { NotFoundError, parseRequest, ValidationError } from '@org/errors';
+import { TenantId } from '@org/service';
+import { z } from 'zod';
+import { estimateAccuracy } from './estimate-accuracy';
+import { loadInstanceFacts, timeZoneOf } from './instance-facts';
+import { readViewDays, todayOf, usersOfDay, viewStateOf } from './read-view';
+import type { ViewStateRow } from './refresh-view';
+import { type ViewDay, viewDays } from './view-days';
+
+/** SPEC §5: at most this many days in one answer. */
+export const MAX_DAYS = 3660;
+const DEFAULT_DAYS = 30;
+
+const day = z.iso.date();
+const instanceId = z.uuid();
+const rangeQuery = z.strictObject({ from: day.optional(), to: day.optional() });
+const usersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(500).optional(),
+});
+
+/** The per-instance daily view (SPEC §5), read from one consistent snapshot of the database. */
+@Controller('v1')
+export class ViewHttpController {
+  constructor(private readonly em: EntityManager) {}
+
+  @Get('instances/:id/provisioning')
+  provisioning(@TenantId() tenantId: string, @Param('id') id: string, @Query() q: unknown) {
+    const instance = parseRequest(instanceId, id);
+    const range = parseRequest(rangeQuery, q);
+    return this.read(async (em) => {
+      const { from, to } = await dayRange(em, tenantId, range);
+      const { state, days } = await readViewDays(em, tenantId, instance, from, to);
+      return { instanceId: instance, rebuild: rebuildOf(state), days: days.map(dayView) };
+    });
+  }
+
+  @Get('instances/:id/provisioning/:day/users')
+  users(@TenantId() tenantId: string, @Param('id') id: string, @Param('day') dayParam: string, @Query() q: unknown) {
+    const instance = parseRequest(instanceId, id);
+    const onDay = isoToDay(parseRequest(day, dayParam));
+    const { limit, cursor } = parseRequest(usersQuery, q);
+    const after = cursor === undefined ? '' : decodeCursor(cursor);
+    return this.read(async (em) => {
+      const { days } = await readViewDays(em, tenantId, instance, onDay, onDay);
+      const items = await usersOfDay(em, tenantId, instance, days[0], after, limit + 1);
+      const page = items.slice(0, limit);
+      return {
+        day: dayToIso(onDay),
+        source: days[0].source,
+        items: page,
+        nextCursor: items.length > limit ? encodeCursor(page[page.length - 1].userId) : null,
+      };
+    });
+  }
+
+  @Get('instances/:id/estimate-accuracy')
+  accuracy(@TenantId() tenantId: string, @Param('id') id: string, @Query() q: unknown) {
+    const instance = parseRequest(instanceId, id);
+    const range = parseRequest(rangeQuery, q);
+    return this.read(async (em) => {
+      const { from, to } = await dayRange(em, tenantId, range);
+      const { days } = await readViewDays(em, tenantId, instance, from, to);
+      const accuracy = await estimateAccuracy(em, tenantId, instance, days);
+      return { instanceId: instance, days: accuracy.map((a) => ({ ...a, day: dayToIso(a.day) })) };
+    });
+  }
+
+  /** What deleting the connection would change, day by day (R12), computed and not stored. */
+  @Get('connections/:id/delete-preview')
+  deletePreview(@TenantId() tenantId: string, @Param('id') id: string) {
+    const connectionId = parseRequest(z.uuid(), id);
+    return this.read(async (em) => {
+      const [connection] = await query<{
+        instance_id: string;
+        purged: boolean;
+        periods: Array<{ from: string; to: string | null }>;
+      }>(em, `select instance_id, purged, periods from connection_fact where connection_id = ? and tenant_id = ?`, [
+        connectionId,
+        tenantId,
+      ]);
+      if (!connection) throw new NotFoundError('connection', connectionId);
+      if (connection.purged || !connection.periods.length) return { connectionId, days: [] };
+      const timeZone = await timeZoneOf(em, tenantId);
+      const today = dayOf(Date.now(), timeZone);
+      const state = await viewStateOf(em, tenantId, connection.instance_id);
+      const first = dayOf(Date.parse(connection.periods[0].from), timeZone);
+      const last = Math.min(today, Math.max(...connection.periods.map((p) => periodLastDay(p, timeZone, today))));
+      if (!state || first > last) return { connectionId, days: [] };
+      const { days: before } = await readViewDays(em, tenantId, connection.instance_id, first, last);
+      const facts = await loadInstanceFacts(
+        em,
+        { instanceId: connection.instance_id, tenantId, generation: 'serving', without: connectionId },
+        first,
+        last,
+      );
+      const after = viewDays(facts, first, last);
+      return {
+        connectionId,
+        days: before.flatMap((b, i) =>
+          connection.periods.some(
+            (p) => dayOf(Date.parse(p.from), timeZone) <= b.day && b.day <= periodLastDay(p, timeZone, today),
+          )
+            ? [{ day: dayToIso(b.day), before: summaryOf(b), after: summaryOf(after[i]) }]
+            : [],
+        ),
+      };
+    });
+  }
+
+  private read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.em.fork().transactional(work, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
+  }
+}
+
+const periodLastDay = (p: { to: string | null }, timeZone: string, today: number) =>
+  p.to === null ? today : dayOf(Date.parse(p.to), timeZone) - 1;
+
+/** `from`/`to` default to the 30 days up to today in the tenant's zone. */
+async function dayRange(em: EntityManager, tenantId: string, range: { from?: string; to?: string }) {
+  const to = range.to
+    ? isoToDay(range.to)
+    : range.from
+      ? isoToDay(range.from) + DEFAULT_DAYS - 1
+      : await todayOf(em, tenantId);
+  const from = range.from ? isoToDay(range.from) : to - DEFAULT_DAYS + 1;
+  if (from > to) throw new ValidationError('from must not be after to', [{ field: 'from', message: 'after to' }]);
+  if (to - from + 1 > MAX_DAYS) {
+    throw new ValidationError(`at most ${MAX_DAYS} days per request`, [{ field: 'to', message: 'range too long' }]);
+  }
+  return { from, to };
+}
+
+function rebuildOf(state: ViewStateRow | undefined) {
+  if (!state || state.rebuild_generation === null) {
+    return { status: 'idle' as const, progress: 1, generation: state?.generation ?? 1 };
+  }
+  return { status: 'rebuilding' as const, progress: state.rebuild_progress, generation: state.generation };
+}
+
+const dayView = (d: ViewDay) => ({
+  day: dayToIso(d.day),
+  source: d.source,
+  connectionId: d.connectionId,
+  connectionKind: d.connectionKind,
+  provisionedUsers: d.provisionedUsers,
+  tiers: d.tiers,
+  activeUsers: d.activeUsers,
+  staleDays: d.staleDays,
+  awaitingFirstSync: d.awaitingFirstSync,
+});
+
+const summaryOf = (d: ViewDay) => ({ source: d.source, provisionedUsers: d.provisionedUsers });
+
+const encodeCursor = (userId: string) => Buffer.from(userId, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const userId = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!userId || Buffer.from(userId, 'utf8').toString('base64url') !== cursor) {
+    throw new ValidationError('cursor is not one this API returned', [{ field: 'cursor', message: 'invalid' }]);
+  }
+  return userId;
+}
