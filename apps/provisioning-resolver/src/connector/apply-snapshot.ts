@@ -32,7 +32,7 @@ export async function applySnapshot(em: EntityManager, set: SnapshotSet): Promis
   const asOf = new Date(set.asOf).toISOString();
   const neighbours = await query<{ sync_id: string; at: number }>(
     em,
-    `select sync_id, extract(epoch from as_of)::float8 * 1000 as at from connector_snapshot
+    `select sync_id, (extract(epoch from as_of) * 1000)::float8 as at from connector_snapshot
      where connection_id = ? and state = 'applied' and as_of >= ?::timestamptz order by as_of limit 2`,
     [set.connectionId, asOf],
   );

@@ -18,6 +18,24 @@ export interface KnownConnection {
   periods: Array<{ from: string; to: string | null }>;
 }
 
+/**
+ * Serialises, per connection, the handlers of connector data and of lifecycle events (held to
+ * the end of the transaction). Without it a snapshot committed while its connection's event
+ * is being applied could be missed by both: each would look for the other before it committed.
+ */
+export async function lockConnections(em: EntityManager, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await query(
+    em,
+    `select count(pg_advisory_xact_lock(${CONNECTION_LOCK}, hashtext(id)))
+     from (select distinct id from unnest(?::text[]) as id order by id) ids`,
+    [ids],
+  );
+}
+
+/** The advisory lock space of connections in this schema (the outbox relay uses the one-key form). */
+const CONNECTION_LOCK = 1;
+
 export async function knownConnections(em: EntityManager, ids: string[]): Promise<Map<string, KnownConnection>> {
   if (!ids.length) return new Map();
   const rows = await query<KnownConnection>(
@@ -61,7 +79,7 @@ export async function applyReadySnapshots(em: EntityManager, connectionIds: stri
   }>(
     em,
     `select connection_id, sync_id, array_agg(distinct tenant_id) as tenants, count(*)::int as pages,
-            max(page_count) as page_count, extract(epoch from min(as_of))::float8 * 1000 as as_of
+            max(page_count) as page_count, (extract(epoch from min(as_of)) * 1000)::float8 as as_of
      from snapshot_page where connection_id = any(?::uuid[])
      group by connection_id, sync_id order by min(as_of), sync_id`,
     [[...known.keys()]],

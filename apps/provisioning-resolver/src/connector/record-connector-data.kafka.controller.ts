@@ -10,6 +10,7 @@ import {
   CLOCK_SKEW_MS,
   type KnownConnection,
   knownConnections,
+  lockConnections,
   refusalOf,
 } from './connector-data';
 
@@ -22,7 +23,9 @@ import {
 export class RecordConnectorDataKafkaController {
   @EventPattern(TOPICS.connectorSnapshots, { chunkSize: 50 })
   async recordSnapshots(@Payload() batch: EventBatch<typeof TOPICS.connectorSnapshots>): Promise<Rejection[]> {
-    const known = await knownConnections(batch.em, [...new Set(batch.events.map((e) => e.data.connectionId))]);
+    const ids = [...new Set(batch.events.map((e) => e.data.connectionId))];
+    await lockConnections(batch.em, ids);
+    const known = await knownConnections(batch.em, ids);
     const { kept: held, rejections } = sortOut(batch.events, known, (e) =>
       Date.parse(e.data.asOf) > Date.now() + CLOCK_SKEW_MS ? `asOf ${e.data.asOf} is in the future` : null,
     );
@@ -54,7 +57,9 @@ export class RecordConnectorDataKafkaController {
 
   @EventPattern(TOPICS.connectorUsage, { chunkSize: 5000, idempotentByNaturalKey: true })
   async recordUsage(@Payload() batch: EventBatch<typeof TOPICS.connectorUsage>): Promise<Rejection[]> {
-    const known = await knownConnections(batch.em, [...new Set(batch.events.map((e) => e.data.connectionId))]);
+    const ids = [...new Set(batch.events.map((e) => e.data.connectionId))];
+    await lockConnections(batch.em, ids);
+    const known = await knownConnections(batch.em, ids);
     const lastDay = dayOf(Date.now() + CLOCK_SKEW_MS, 'Pacific/Kiritimati'); // the zone furthest ahead
     const { kept, rejections } = sortOut(batch.events, known, (e) =>
       isoToDay(e.data.day) > lastDay ? `day ${e.data.day} is in the future` : null,

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { connectorEventKey, type DayInterval, type Period } from '@org/contracts';
 import { dayOf, isoToDay } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
-import { applyReadySnapshots } from '../connector/connector-data';
+import { applyReadySnapshots, lockConnections } from '../connector/connector-data';
 import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
 import { timeZoneOf } from '../view/instance-facts';
 import { RebuildViewService, startRebuild } from '../view/rebuild-view.service';
@@ -25,6 +25,8 @@ export class RecordFactsKafkaController {
   async recordConnections(@Payload() batch: EventBatch<typeof TOPICS.registryConnections>): Promise<void> {
     const touched: TouchedDays[] = [];
     let rebuilding = false;
+    const connectionIds = [...new Set(batch.events.map((e) => e.data.connectionId))];
+    await lockConnections(batch.em, connectionIds);
     for (const e of batch.events) {
       const [before] = await query<{ status: string; periods: Period[] }>(
         batch.em,
@@ -61,7 +63,6 @@ export class RecordFactsKafkaController {
       const starts = [...(before?.periods ?? []), ...after.periods].map((p) => dayOf(Date.parse(p.from), timeZone));
       touched.push({ instanceId: e.data.instanceId, tenantId: e.tenantId, from: Math.min(...starts), to: null });
     }
-    const connectionIds = [...new Set(batch.events.map((e) => e.data.connectionId))];
     await dropForeignUsage(batch.em, connectionIds);
     touched.push(...(await applyReadySnapshots(batch.em, connectionIds)));
     await refreshViews(batch.em, touched);

@@ -55,7 +55,7 @@ export async function loadInstanceFacts(
   const snapshots = await (ids.length
     ? query<{ connection_id: string; at: number }>(
         em,
-        `select connection_id, extract(epoch from as_of)::float8 * 1000 as at from connector_snapshot
+        `select connection_id, (extract(epoch from as_of) * 1000)::float8 as at from connector_snapshot
            where connection_id = any(?::uuid[]) and state = 'applied' order by as_of`,
         [ids],
       )
@@ -75,8 +75,8 @@ export async function loadInstanceFacts(
   const usage = await (ids.length
     ? query<{ connection_id: string; day: string; users: number }>(
         em,
-        `select connection_id, day::text, count(*)::int as users from usage_fact
-           where connection_id = any(?::uuid[]) and day between ?::date and ?::date and events > 0
+        `select connection_id, day::text, (count(*) filter (where events > 0))::int as users from usage_fact
+           where connection_id = any(?::uuid[]) and day between ?::date and ?::date
            group by 1, 2`,
         [ids, dayToIso(from), dayToIso(to)],
       )
