@@ -2,10 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { registryConnectionEventSchema, TOPICS } from '@org/contracts';
 import { dropDatabase, query } from '@org/database';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { createKafka, ensureTopics, OutboxRelay } from '@org/kafka';
-import { eventually, internalCall, startPrivateBroker, startTestService, suiteEnv } from '@org/testing';
+import {
+  eventually,
+  internalCall,
+  privateDatabase,
+  startPrivateBroker,
+  startTestService,
+  suiteEnv,
+} from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadRegistryConfig } from '../src/config';
@@ -18,17 +23,10 @@ describe('connector-registry: the outbox while the broker is down', () => {
 
   // Its own database too: another suite's registry would otherwise share this outbox table
   // and publish its rows to the other broker.
-  const databaseUrl = (() => {
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `${url.pathname}_outbox`;
-    return url.toString();
-  })();
+  let databaseUrl: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/migrate.ts'), 'up'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: 'inherit',
-    });
+    databaseUrl = privateDatabase('connector-registry', 'outbox');
     broker = await startPrivateBroker();
     await ensureTopics(
       createKafka({ brokers: [broker.brokers], clientId: 'outbox-test', topicPrefix: prefix }),

@@ -10,6 +10,8 @@ export const resolverEnv = z.object({
   RESOLVER_CONNECTION_WAIT_MS: millis(10 * 60_000),
   /** How long the pages of a sync wait for the missing ones before the DLQ. */
   RESOLVER_PAGE_SET_WAIT_MS: millis(24 * 3_600_000),
+  /** Days of a view rebuilt per transaction: smaller steps report progress more often and lose less to a crash. */
+  RESOLVER_REBUILD_STEP_DAYS: z.coerce.number().int().min(1).max(3660).default(400),
 });
 export type ResolverConfig = z.infer<typeof resolverEnv>;
 

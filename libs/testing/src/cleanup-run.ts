@@ -2,14 +2,39 @@
 // drops a test run's database and its topics and consumer groups.
 import { dropDatabase } from '@org/database';
 import { createKafka, deleteTopics } from '@org/kafka';
+import { Client } from 'pg';
 
 async function cleanup() {
   const { RUN_DATABASE_URL, RUN_TOPIC_PREFIX, KAFKA_BROKERS } = process.env;
-  await dropDatabase(RUN_DATABASE_URL!).catch((e) => console.warn(`could not drop the test database: ${e.message}`));
+  for (const url of [RUN_DATABASE_URL!, ...(await privateDatabasesOf(RUN_DATABASE_URL!))]) {
+    await dropDatabase(url).catch((e) => console.warn(`could not drop the test database: ${e.message}`));
+  }
   const kafka = createKafka({ brokers: KAFKA_BROKERS!.split(','), clientId: 'test-cleanup', topicPrefix: '' });
   await deleteTopics(kafka, RUN_TOPIC_PREFIX!).catch((e) =>
     console.warn(`could not delete the test topics: ${e.message}`),
   );
+}
+
+/** The suites' private databases (`<run database>_<suffix>`, see private-database.ts). */
+async function privateDatabasesOf(runUrl: string): Promise<string[]> {
+  const url = new URL(runUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      `select datname from pg_database where starts_with(datname, $1)`,
+      [`${name}_`],
+    );
+    return rows.map((r) => {
+      const u = new URL(runUrl);
+      u.pathname = `/${r.datname}`;
+      return u.toString();
+    });
+  } finally {
+    await client.end();
+  }
 }
 
 void cleanup();

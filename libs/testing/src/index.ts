@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './processes';
 export * from './service-app';
 export * from './private-broker';
+export * from './private-database';

@@ -1,5 +1,7 @@
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@org/service';
+import type { ResolverConfig } from '../config';
 import { instanceKey, newEvent, TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
@@ -9,9 +11,6 @@ import { lockViewState, type ViewStateRow, writeViewDays } from './refresh-view'
 import { viewDays } from './view-days';
 
 export type RebuildReason = 'connection_deleted' | 'time_zone_changed';
-
-/** Days built per transaction: progress is reported, and a crash loses at most one step. */
-export const REBUILD_STEP_DAYS = 400;
 
 /**
  * R12: starts building the next generation of an instance's view (inside the caller's
@@ -62,7 +61,10 @@ export async function startRebuild(
 export class RebuildViewService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop = new PollLoop(RebuildViewService.name, () => this.buildNextStep(), 200);
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(SERVICE_CONFIG) private readonly config: ResolverConfig,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.loop.start();
@@ -93,7 +95,7 @@ export class RebuildViewService implements OnApplicationBootstrap, OnModuleDestr
       const last = isoToDay(state.last_day);
       const cursor = isoToDay(state.rebuild_cursor!);
       if (cursor <= last) {
-        const to = Math.min(last, cursor + REBUILD_STEP_DAYS - 1);
+        const to = Math.min(last, cursor + this.config.RESOLVER_REBUILD_STEP_DAYS - 1);
         const facts = await loadInstanceFacts(
           em,
           { instanceId: state.instance_id, tenantId: state.tenant_id, generation: 'rebuilt' },
