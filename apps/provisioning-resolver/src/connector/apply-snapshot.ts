@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SnapshotUser } from '@org/contracts';
 import { query } from '@org/database';
 import { placeSnapshotEntry, sameRanges, type SnapshotEntry } from './connector-ranges';
 import type { ConnectorRange } from './connector-user.entity';
@@ -13,22 +12,16 @@ export interface SnapshotSet {
   asOf: number;
 }
 
-// The users of a staged page set, one row per user (a user listed on two pages: the later page).
-const CONTENT = `
-  with content as (
-    select distinct on (u."userId") u."userId" as user_id, u.email, u.tier, u.status
-    from snapshot_page p
-    cross join jsonb_to_recordset(p.event->'data'->'users') as u("userId" text, email text, tier text, status text)
-    where p.connection_id = ? and p.sync_id = ?
-    order by u."userId", p.page desc
-  )`;
-
 /**
- * Writes a complete page set into the connection's user ranges, atomically with the
- * caller's transaction, and drops its pages. Returns false when it changes nothing
- * (another snapshot with the same asOf and a greater syncId wins).
+ * Writes a complete snapshot (its users by id) into the connection's user ranges, inside the
+ * caller's transaction. Returns false when it changes nothing (another snapshot with the
+ * same asOf and a greater syncId wins).
  */
-export async function applySnapshot(em: EntityManager, set: SnapshotSet): Promise<boolean> {
+export async function applySnapshot(
+  em: EntityManager,
+  set: SnapshotSet,
+  content: Map<string, SnapshotEntry>,
+): Promise<boolean> {
   const asOf = new Date(set.asOf).toISOString();
   const neighbours = await query<{ sync_id: string; at: number }>(
     em,
@@ -41,22 +34,15 @@ export async function applySnapshot(em: EntityManager, set: SnapshotSet): Promis
   const superseded = tie !== undefined && tie.sync_id > set.syncId;
   if (!superseded) {
     if (tie) await setState(em, set.connectionId, tie.sync_id, 'superseded');
-    if (next === null && !tie) await appendLatest(em, set);
-    else await placeBetween(em, set, next);
+    if (next === null && !tie) await appendLatest(em, set, content);
+    else await placeBetween(em, set, next, content);
   }
-  const [{ users }] = await query<{ users: number }>(
-    em,
-    `select coalesce(sum(jsonb_array_length(event->'data'->'users')), 0)::int as users
-     from snapshot_page where connection_id = ? and sync_id = ?`,
-    [set.connectionId, set.syncId],
-  );
   await query(
     em,
     `insert into connector_snapshot (connection_id, sync_id, tenant_id, as_of, state, users)
      values (?, ?, ?, ?::timestamptz, ?, ?) on conflict do nothing`,
-    [set.connectionId, set.syncId, set.tenantId, asOf, superseded ? 'superseded' : 'applied', users],
+    [set.connectionId, set.syncId, set.tenantId, asOf, superseded ? 'superseded' : 'applied', content.size],
   );
-  await query(em, `delete from snapshot_page where connection_id = ? and sync_id = ?`, [set.connectionId, set.syncId]);
   return !superseded;
 }
 
@@ -68,46 +54,61 @@ const setState = (em: EntityManager, connectionId: string, syncId: string, state
   ]);
 
 /**
- * The usual case, a snapshot newer than every other, in two set-based statements: close the
- * open range of every user who left or changed, then open one for every user who has none.
- * Unchanged users are not written at all.
+ * The usual case, a snapshot newer than every other: compared with each user's open range,
+ * only the users who left, changed or joined are written (set-based, keyed by primary key,
+ * so the plan never depends on statistics of rows written moments ago).
  */
-async function appendLatest(em: EntityManager, set: SnapshotSet): Promise<void> {
-  const at = set.asOf;
-  await query(
+async function appendLatest(em: EntityManager, set: SnapshotSet, content: Map<string, SnapshotEntry>): Promise<void> {
+  const open = await query<{ user_id: string; last: ConnectorRange }>(
     em,
-    `${CONTENT}
-     update connector_user u
-     set ranges = jsonb_set(u.ranges, array[(jsonb_array_length(u.ranges) - 1)::text, 't'], to_jsonb(?::bigint))
-     where u.connection_id = ? and u.ranges->-1->'t' = 'null'::jsonb
-       and not exists (
-         select 1 from content c where c.user_id = u.user_id and c.email = u.ranges->-1->>'e'
-           and c.tier is not distinct from u.ranges->-1->>'r' and c.status = u.ranges->-1->>'s')`,
-    [set.connectionId, set.syncId, at, set.connectionId],
+    `select user_id, ranges->-1 as last from connector_user
+     where connection_id = ? and ranges->-1->'t' = 'null'::jsonb`,
+    [set.connectionId],
   );
-  await query(
-    em,
-    `${CONTENT}
-     insert into connector_user (connection_id, user_id, tenant_id, ranges)
-     select ?, c.user_id, ?, jsonb_build_array(
-              jsonb_build_object('f', ?::bigint, 't', null, 'e', c.email, 'r', c.tier, 's', c.status))
-     from content c
-     left join connector_user u on u.connection_id = ? and u.user_id = c.user_id
-     where u.user_id is null or u.ranges->-1->'t' <> 'null'::jsonb
-     on conflict (connection_id, user_id) do update set ranges = connector_user.ranges || excluded.ranges`,
-    [set.connectionId, set.syncId, set.connectionId, set.tenantId, at, set.connectionId],
-  );
+  const closing: string[] = [];
+  const unchanged = new Set<string>();
+  for (const { user_id, last } of open) {
+    const now = content.get(user_id);
+    if (now && now.e === last.e && now.r === last.r && now.s === last.s) unchanged.add(user_id);
+    else closing.push(user_id);
+  }
+  const opening = [...content].filter(([userId]) => !unchanged.has(userId));
+  if (closing.length) {
+    await query(
+      em,
+      `update connector_user set ranges = jsonb_set(ranges, array[(jsonb_array_length(ranges) - 1)::text, 't'], to_jsonb(?::bigint))
+       where connection_id = ? and user_id = any(?::text[])`,
+      [set.asOf, set.connectionId, closing],
+    );
+  }
+  if (opening.length) {
+    await query(
+      em,
+      `insert into connector_user (connection_id, user_id, tenant_id, ranges)
+       select ?, c.user_id, ?, jsonb_build_array(jsonb_build_object('f', ?::bigint, 't', null, 'e', c.e, 'r', c.r, 's', c.s))
+       from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as c(user_id, e, r, s)
+       on conflict (connection_id, user_id) do update set ranges = connector_user.ranges || excluded.ranges`,
+      [
+        set.connectionId,
+        set.tenantId,
+        set.asOf,
+        opening.map(([userId]) => userId),
+        opening.map(([, u]) => u.e),
+        opening.map(([, u]) => u.r),
+        opening.map(([, u]) => u.s),
+      ],
+    );
+  }
 }
 
 /** A snapshot arriving after a later one (R15): rewrites each user's ranges between it and the next. */
-async function placeBetween(em: EntityManager, set: SnapshotSet, next: number | null): Promise<void> {
-  const pages = await query<{ users: SnapshotUser[] }>(
-    em,
-    `select event->'data'->'users' as users from snapshot_page where connection_id = ? and sync_id = ? order by page`,
-    [set.connectionId, set.syncId],
-  );
-  const content = new Map<string, SnapshotEntry>();
-  for (const page of pages) for (const u of page.users) content.set(u.userId, { e: u.email, r: u.tier, s: u.status });
+async function placeBetween(
+  em: EntityManager,
+  set: SnapshotSet,
+  next: number | null,
+  snapshot: Map<string, SnapshotEntry>,
+): Promise<void> {
+  const content = new Map(snapshot);
   const rows = await query<{ user_id: string; ranges: ConnectorRange[] }>(
     em,
     `select user_id, ranges from connector_user where connection_id = ?`,

@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { connectorEventKey, type ErrorCode, TOPICS } from '@org/contracts';
+import { type ConnectorSnapshotEvent, connectorEventKey, type ErrorCode, TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import { dayOf } from '@org/days';
 import { addToOutbox, dlqEntry, type OutgoingEvent } from '@org/kafka';
 import { timeZoneOf } from '../view/instance-facts';
 import type { TouchedDays } from '../view/refresh-view';
 import { applySnapshot } from './apply-snapshot';
+import type { SnapshotEntry } from './connector-ranges';
 
 /** Clock skew tolerated on a connector's `asOf` before it counts as dated in the future (SPEC §4). */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -60,93 +61,179 @@ export function refusalOf(connection: KnownConnection, tenantId: string): { code
 export const withinConnectedPeriod = (connection: KnownConnection, at: number) =>
   connection.periods.some((p) => Date.parse(p.from) <= at && (p.to === null || at < Date.parse(p.to)));
 
+/** The pages of one sync seen so far: from the chunk being applied, and those held in snapshot_page. */
+export interface PageSet {
+  connectionId: string;
+  syncId: string;
+  /** epoch ms */
+  asOf: number;
+  pageCount: number;
+  pages: Map<number, ConnectorSnapshotEvent>;
+}
+
+/** Groups snapshot pages by sync (asOf: the earliest of its pages; pageCount: the largest). */
+export function pageSetsOf(events: ConnectorSnapshotEvent[]): PageSet[] {
+  const sets = new Map<string, PageSet>();
+  for (const e of events) {
+    const key = `${e.data.connectionId}|${e.data.syncId}`;
+    let set = sets.get(key);
+    if (!set) {
+      set = {
+        connectionId: e.data.connectionId,
+        syncId: e.data.syncId,
+        asOf: Infinity,
+        pageCount: 0,
+        pages: new Map(),
+      };
+      sets.set(key, set);
+    }
+    set.asOf = Math.min(set.asOf, Date.parse(e.data.asOf));
+    set.pageCount = Math.max(set.pageCount, e.data.pageCount);
+    set.pages.set(e.data.page, e);
+  }
+  return [...sets.values()];
+}
+
 /**
- * Applies every complete page set of these connections whose connection is known (R15: the
- * others wait), refusing to the DLQ, through the outbox, sets naming another tenant's or a
- * deleted connection and reporting those dated outside every connected period (R10), which
- * are kept out of the view. Returns the days of the view they touch.
+ * Takes the pages of a chunk: a set whose pages are all in (with those held earlier) and
+ * whose connection is known is applied at once, straight from memory; the others are held
+ * (R15). A sync already applied is not applied again. Returns the days of the view touched.
  */
-export async function applyReadySnapshots(em: EntityManager, connectionIds: string[]): Promise<TouchedDays[]> {
+export async function takeSnapshotPages(
+  em: EntityManager,
+  events: ConnectorSnapshotEvent[],
+  known: Map<string, KnownConnection>,
+): Promise<TouchedDays[]> {
+  const sets = pageSetsOf(events);
+  if (!sets.length) return [];
+  const key = (connectionId: string, syncId: string) => `${connectionId}|${syncId}`;
+  const ids = [sets.map((s) => s.connectionId), sets.map((s) => s.syncId)];
+  const applied = new Set(
+    (
+      await query<{ connection_id: string; sync_id: string }>(
+        em,
+        `select connection_id, sync_id from connector_snapshot
+         where (connection_id, sync_id) in (select * from unnest(?::uuid[], ?::text[]))`,
+        ids,
+      )
+    ).map((r) => key(r.connection_id, r.sync_id)),
+  );
+  const held = new Map<string, number[]>();
+  for (const r of await query<{ connection_id: string; sync_id: string; page: number }>(
+    em,
+    `select connection_id, sync_id, page from snapshot_page
+     where (connection_id, sync_id) in (select * from unnest(?::uuid[], ?::text[]))`,
+    ids,
+  )) {
+    const k = key(r.connection_id, r.sync_id);
+    held.set(k, [...(held.get(k) ?? []), r.page]);
+  }
+  const touched: TouchedDays[] = [];
+  const toHold: ConnectorSnapshotEvent[] = [];
+  for (const set of sets) {
+    if (applied.has(key(set.connectionId, set.syncId))) continue;
+    const heldPages = held.get(key(set.connectionId, set.syncId)) ?? [];
+    const connection = known.get(set.connectionId);
+    const pages = new Set([...set.pages.keys(), ...heldPages]);
+    if (!connection || pages.size < set.pageCount) {
+      toHold.push(...set.pages.values());
+      continue;
+    }
+    for (const e of await heldEvents(em, set.connectionId, set.syncId)) {
+      if (!set.pages.has(e.data.page)) set.pages.set(e.data.page, e);
+      set.asOf = Math.min(set.asOf, Date.parse(e.data.asOf));
+    }
+    touched.push(...(await applyPageSet(em, set, connection)));
+  }
+  if (toHold.length) {
+    await query(
+      em,
+      `insert into snapshot_page (connection_id, sync_id, page, page_count, tenant_id, as_of, event)
+       select * from unnest(?::uuid[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::jsonb[])
+       on conflict do nothing`,
+      [
+        toHold.map((e) => e.data.connectionId),
+        toHold.map((e) => e.data.syncId),
+        toHold.map((e) => e.data.page),
+        toHold.map((e) => e.data.pageCount),
+        toHold.map((e) => e.tenantId),
+        toHold.map((e) => e.data.asOf),
+        toHold.map((e) => JSON.stringify(e)),
+      ],
+    );
+  }
+  return touched;
+}
+
+/**
+ * When connections become known: applies their held page sets that are complete, refusing
+ * to the DLQ, through the outbox, sets naming another tenant's or a deleted connection.
+ */
+export async function applyHeldSnapshots(em: EntityManager, connectionIds: string[]): Promise<TouchedDays[]> {
   const known = await knownConnections(em, connectionIds);
   if (!known.size) return [];
-  const sets = await query<{
-    connection_id: string;
-    sync_id: string;
-    tenants: string[];
-    pages: number;
-    page_count: number;
-    as_of: number;
-  }>(
+  const events = await query<{ event: ConnectorSnapshotEvent }>(
     em,
-    `select connection_id, sync_id, array_agg(distinct tenant_id) as tenants, count(*)::int as pages,
-            max(page_count) as page_count, (extract(epoch from min(as_of)) * 1000)::float8 as as_of
-     from snapshot_page where connection_id = any(?::uuid[])
-     group by connection_id, sync_id order by min(as_of), sync_id`,
+    `select event from snapshot_page where connection_id = any(?::uuid[]) order by as_of, sync_id, page`,
     [[...known.keys()]],
   );
   const touched: TouchedDays[] = [];
   const reports: OutgoingEvent[] = [];
-  for (const set of sets) {
-    const connection = known.get(set.connection_id)!;
-    const refusal = set.tenants.length > 1 ? refusalOf(connection, '') : refusalOf(connection, set.tenants[0]);
+  for (const set of pageSetsOf(events.map((r) => r.event))) {
+    const connection = known.get(set.connectionId)!;
+    const tenants = new Set([...set.pages.values()].map((e) => e.tenantId));
+    const refusal = tenants.size > 1 ? refusalOf(connection, '') : refusalOf(connection, [...tenants][0]);
     if (refusal) {
-      reports.push(...(await dropPages(em, connection, set.sync_id, refusal)));
+      reports.push(...[...set.pages.values()].map((e) => dlqOf(e, refusal)));
+      await dropHeldPages(em, set);
       continue;
     }
-    if (set.pages < set.page_count) continue;
-    if (!withinConnectedPeriod(connection, set.as_of)) {
-      reports.push(
-        ...(await pageReports(em, connection, set.sync_id, {
-          code: 'OUTSIDE_CONNECTED_PERIOD',
-          message: `snapshot ${set.sync_id} taken at ${new Date(set.as_of).toISOString()} lies outside every connected period of connection ${connection.connection_id}; kept out of the view`,
-        })),
-      );
-    }
-    const applied = await applySnapshot(em, {
-      connectionId: connection.connection_id,
-      syncId: set.sync_id,
-      tenantId: connection.tenant_id,
-      asOf: set.as_of,
-    });
-    if (!applied) continue;
-    const timeZone = await timeZoneOf(em, connection.tenant_id);
-    touched.push({
-      instanceId: connection.instance_id,
-      tenantId: connection.tenant_id,
-      from: dayOf(set.as_of, timeZone),
-      to: null,
-    });
+    if (set.pages.size >= set.pageCount) touched.push(...(await applyPageSet(em, set, connection)));
   }
   await addToOutbox(em, reports);
   return touched;
 }
 
-async function pageReports(
-  em: EntityManager,
-  connection: KnownConnection,
-  syncId: string,
-  error: { code: ErrorCode; message: string },
-): Promise<OutgoingEvent[]> {
-  const pages = await query<{ event: { tenantId: string } }>(
+/** A complete set: its users into the connection's ranges, its held pages gone, and a report when outside every period (R10). */
+async function applyPageSet(em: EntityManager, set: PageSet, connection: KnownConnection): Promise<TouchedDays[]> {
+  if (!withinConnectedPeriod(connection, set.asOf)) {
+    const outside = {
+      code: 'OUTSIDE_CONNECTED_PERIOD' as const,
+      message: `snapshot ${set.syncId} taken at ${new Date(set.asOf).toISOString()} lies outside every connected period of connection ${connection.connection_id}; kept out of the view`,
+    };
+    await addToOutbox(
+      em,
+      [...set.pages.values()].map((e) => dlqOf(e, outside)),
+    );
+  }
+  const content = new Map<string, SnapshotEntry>();
+  for (const page of [...set.pages.keys()].sort((a, b) => a - b)) {
+    for (const u of set.pages.get(page)!.data.users) content.set(u.userId, { e: u.email, r: u.tier, s: u.status });
+  }
+  const changed = await applySnapshot(
     em,
-    `select event from snapshot_page where connection_id = ? and sync_id = ? order by page`,
-    [connection.connection_id, syncId],
+    { connectionId: set.connectionId, syncId: set.syncId, tenantId: connection.tenant_id, asOf: set.asOf },
+    content,
   );
-  return pages.map((p) =>
-    dlqEntry(TOPICS.connectorSnapshots, connectorEventKey(p.event.tenantId, connection.connection_id), p.event, error),
-  );
+  await dropHeldPages(em, set);
+  if (!changed) return [];
+  const timeZone = await timeZoneOf(em, connection.tenant_id);
+  return [
+    { instanceId: connection.instance_id, tenantId: connection.tenant_id, from: dayOf(set.asOf, timeZone), to: null },
+  ];
 }
 
-async function dropPages(
-  em: EntityManager,
-  connection: KnownConnection,
-  syncId: string,
-  error: { code: ErrorCode; message: string },
-): Promise<OutgoingEvent[]> {
-  const reports = await pageReports(em, connection, syncId, error);
-  await query(em, `delete from snapshot_page where connection_id = ? and sync_id = ?`, [
-    connection.connection_id,
-    syncId,
-  ]);
-  return reports;
+async function heldEvents(em: EntityManager, connectionId: string, syncId: string): Promise<ConnectorSnapshotEvent[]> {
+  const rows = await query<{ event: ConnectorSnapshotEvent }>(
+    em,
+    `select event from snapshot_page where connection_id = ? and sync_id = ?`,
+    [connectionId, syncId],
+  );
+  return rows.map((r) => r.event);
 }
+
+const dropHeldPages = (em: EntityManager, set: PageSet) =>
+  query(em, `delete from snapshot_page where connection_id = ? and sync_id = ?`, [set.connectionId, set.syncId]);
+
+const dlqOf = (e: ConnectorSnapshotEvent, error: { code: ErrorCode; message: string }) =>
+  dlqEntry(TOPICS.connectorSnapshots, connectorEventKey(e.tenantId, e.data.connectionId), e, error);

@@ -6,12 +6,12 @@ import { dayOf, isoToDay } from '@org/days';
 import type { EventBatch, Rejection } from '@org/kafka';
 import { refreshViews, type TouchedDays } from '../view/refresh-view';
 import {
-  applyReadySnapshots,
   CLOCK_SKEW_MS,
   type KnownConnection,
   knownConnections,
   lockConnections,
   refusalOf,
+  takeSnapshotPages,
 } from './connector-data';
 
 /**
@@ -21,7 +21,8 @@ import {
  */
 @Controller()
 export class RecordConnectorDataKafkaController {
-  @EventPattern(TOPICS.connectorSnapshots, { chunkSize: 50 })
+  // Pages are large (up to 10,000 users): fetch several per request, so a page set tends to arrive in one chunk.
+  @EventPattern(TOPICS.connectorSnapshots, { chunkSize: 50, maxBytesPerPartition: 16 * 1024 * 1024 })
   async recordSnapshots(@Payload() batch: EventBatch<typeof TOPICS.connectorSnapshots>): Promise<Rejection[]> {
     const ids = [...new Set(batch.events.map((e) => e.data.connectionId))];
     await lockConnections(batch.em, ids);
@@ -29,28 +30,7 @@ export class RecordConnectorDataKafkaController {
     const { kept: held, rejections } = sortOut(batch.events, known, (e) =>
       Date.parse(e.data.asOf) > Date.now() + CLOCK_SKEW_MS ? `asOf ${e.data.asOf} is in the future` : null,
     );
-    if (held.length) {
-      // A sync already applied is not applied again (a resent page, a replay).
-      await query(
-        batch.em,
-        `insert into snapshot_page (connection_id, sync_id, page, page_count, tenant_id, as_of, event)
-         select p.* from unnest(?::uuid[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::jsonb[])
-           as p(connection_id, sync_id, page, page_count, tenant_id, as_of, event)
-         where not exists (select 1 from connector_snapshot s
-                           where s.connection_id = p.connection_id and s.sync_id = p.sync_id)
-         on conflict do nothing`,
-        [
-          held.map((e) => e.data.connectionId),
-          held.map((e) => e.data.syncId),
-          held.map((e) => e.data.page),
-          held.map((e) => e.data.pageCount),
-          held.map((e) => e.tenantId),
-          held.map((e) => e.data.asOf),
-          held.map((e) => JSON.stringify(e)),
-        ],
-      );
-    }
-    const touched = await applyReadySnapshots(batch.em, [...new Set(held.map((e) => e.data.connectionId))]);
+    const touched = await takeSnapshotPages(batch.em, held, known);
     await refreshViews(batch.em, touched);
     return rejections;
   }
@@ -64,14 +44,20 @@ export class RecordConnectorDataKafkaController {
     const { kept, rejections } = sortOut(batch.events, known, (e) =>
       isoToDay(e.data.day) > lastDay ? `day ${e.data.day} is in the future` : null,
     );
-    const latest = new Map(kept.map((e) => [`${e.data.connectionId}|${e.data.userId}|${e.data.day}`, e]));
-    const events = [...latest.values()];
+    // A day's count only grows (connectors resend running totals): the greatest one stands, whatever the order (R15).
+    const greatest = new Map<string, (typeof kept)[number]>();
+    for (const e of kept) {
+      const key = `${e.data.connectionId}|${e.data.userId}|${e.data.day}`;
+      if ((greatest.get(key)?.data.events ?? -1) < e.data.events) greatest.set(key, e);
+    }
+    const events = [...greatest.values()];
     if (!events.length) return rejections;
     await query(
       batch.em,
       `insert into usage_fact (connection_id, day, user_id, tenant_id, events, event_id)
        select * from unnest(?::uuid[], ?::date[], ?::text[], ?::text[], ?::int[], ?::uuid[])
-       on conflict (connection_id, day, user_id) do update set events = excluded.events, event_id = excluded.event_id`,
+       on conflict (connection_id, day, user_id) do update set events = excluded.events, event_id = excluded.event_id
+       where excluded.events > usage_fact.events`,
       [
         events.map((e) => e.data.connectionId),
         events.map((e) => e.data.day),

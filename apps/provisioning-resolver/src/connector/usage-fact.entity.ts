@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
-/** Engagement usage of one user on one day (connector.usage.v1), the latest count replacing earlier ones. */
+/** Engagement usage of one user on one day (connector.usage.v1): the greatest count sent, whatever the order. */
 @Entity({ tableName: 'usage_fact' })
 @Index({ properties: ['receivedAt'] })
 export class UsageFact {

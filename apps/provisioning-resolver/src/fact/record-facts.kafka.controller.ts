@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { connectorEventKey, type DayInterval, type Period } from '@org/contracts';
 import { dayOf, isoToDay } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
-import { applyReadySnapshots, lockConnections } from '../connector/connector-data';
+import { applyHeldSnapshots, lockConnections } from '../connector/connector-data';
 import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
 import { timeZoneOf } from '../view/instance-facts';
 import { RebuildViewService, startRebuild } from '../view/rebuild-view.service';
@@ -64,7 +64,7 @@ export class RecordFactsKafkaController {
       touched.push({ instanceId: e.data.instanceId, tenantId: e.tenantId, from: Math.min(...starts), to: null });
     }
     await dropForeignUsage(batch.em, connectionIds);
-    touched.push(...(await applyReadySnapshots(batch.em, connectionIds)));
+    touched.push(...(await applyHeldSnapshots(batch.em, connectionIds)));
     await refreshViews(batch.em, touched);
     if (rebuilding) this.rebuilds.wake();
   }

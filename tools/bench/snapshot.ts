@@ -1,0 +1,218 @@
+// npm run bench -- snapshot
+// A 50k-user connector snapshot, in pages of 5,000 on connector.snapshots.v1, until the
+// resolver's view shows it (timed from the first page produced to the view row in the
+// database), against a COPY of the same 50k rows into a temporary table, in the same run.
+// Three connections (each with 50k estimated users), so three first snapshots and three
+// daily ones with churn; medians. Last line: one JSON object.
+import { connectorEventKey, estimateKey, instanceKey, newEvent, TOPICS } from '@org/contracts';
+import { dayOf, dayToIso } from '@org/days';
+import { createIdempotentProducer, createKafka } from '@org/kafka';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { benchEnv, type RunningService, startService } from './bench-env';
+
+const USERS = Number(process.env.BENCH_USERS ?? 50_000);
+const PAGE = 5_000;
+const CONNECTIONS = 3;
+const DAY = 86_400_000;
+
+interface User {
+  userId: string;
+  email: string;
+  tier: string | null;
+  status: string;
+}
+
+const TIERS = ['Enterprise', 'Pro', 'Viewer', null];
+
+function firstSnapshot(): User[] {
+  return Array.from({ length: USERS }, (_, i) => ({
+    userId: `user-${String(i).padStart(6, '0')}`,
+    email: `user-${i}@bench.test`,
+    tier: TIERS[i % TIERS.length],
+    status: i % 50 === 0 ? 'suspended' : 'active',
+  }));
+}
+
+/** The next day's snapshot: 1% gone, 1% new, 2% on another tier. */
+function withChurn(users: User[]): User[] {
+  const next = users.filter((_, i) => i % 100 !== 7).map((u, i) => (i % 50 === 3 ? { ...u, tier: 'Pro' } : u));
+  for (let i = 0; i < USERS / 100; i++) {
+    next.push({ userId: `new-${i}`, email: `new-${i}@bench.test`, tier: 'Viewer', status: 'active' });
+  }
+  return next;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const bench = benchEnv('snapshot');
+  const kafka = createKafka({ brokers: bench.brokers, clientId: 'bench-snapshot', topicPrefix: bench.topicPrefix });
+  const topic = (name: string) => `${bench.topicPrefix}${name}`;
+  const producer = createIdempotentProducer(kafka);
+  const db = new Client({ connectionString: bench.databaseUrl });
+  let resolver: RunningService | undefined;
+  try {
+    resolver = await startService('provisioning-resolver', 'PROVISIONING_RESOLVER_PORT', 18_083, bench.env);
+    await producer.connect();
+    await db.connect();
+    await db.query('set search_path to provisioning_resolver');
+
+    const tenantId = 'bench-tenant';
+    const now = Date.now();
+    const connections = Array.from({ length: CONNECTIONS }, () => ({
+      instanceId: randomUUID(),
+      connectionId: randomUUID(),
+    }));
+    const first = firstSnapshot();
+    for (const c of connections) {
+      for (let i = 0; i < USERS; i += 2_000) {
+        await producer.send({
+          topic: topic(TOPICS.ssoEstimates),
+          acks: -1,
+          messages: first.slice(i, i + 2_000).map((u) => ({
+            key: estimateKey(tenantId, c.instanceId, u.userId),
+            value: JSON.stringify(
+              newEvent('sso.estimate', tenantId, {
+                instanceId: c.instanceId,
+                userId: u.userId,
+                email: u.email,
+                intervals: [{ from: dayToIso(dayOf(now, 'UTC') - 30), to: null }],
+              }),
+            ),
+          })),
+        });
+      }
+      const from = new Date(now - 10 * DAY).toISOString();
+      await producer.send({
+        topic: topic(TOPICS.registryConnections),
+        acks: -1,
+        messages: [
+          {
+            key: instanceKey(tenantId, c.instanceId),
+            value: JSON.stringify(
+              newEvent('connection.connected', tenantId, {
+                connectionId: c.connectionId,
+                instanceId: c.instanceId,
+                appKey: 'bench',
+                kind: 'provisioning',
+                vendor: 'bench',
+                supportsLicenseTiers: true,
+                status: 'connected',
+                effectiveAt: from,
+                periods: [{ from, to: null }],
+              }),
+            ),
+          },
+        ],
+      });
+    }
+    await until(async () => {
+      const { rows } = await db.query(
+        `select count(*)::int as n from view_state s
+         where s.last_day = $1::date and (select count(*) from estimate_fact e where e.instance_id = s.instance_id) = $2`,
+        [dayToIso(dayOf(now, 'UTC')), USERS],
+      );
+      return rows[0].n === CONNECTIONS;
+    }, 300_000);
+    console.error(`[bench] ${CONNECTIONS} instances with ${USERS} estimated users each, connected`);
+
+    const apply = async (c: (typeof connections)[number], users: User[], asOf: number) => {
+      const pages = [];
+      for (let i = 0; i < users.length; i += PAGE) pages.push(users.slice(i, i + PAGE));
+      const syncId = randomUUID();
+      const messages = pages.map((page, p) => ({
+        key: connectorEventKey(tenantId, c.connectionId),
+        value: JSON.stringify(
+          newEvent('connector.snapshot', tenantId, {
+            connectionId: c.connectionId,
+            syncId,
+            asOf: new Date(asOf).toISOString(),
+            page: p + 1,
+            pageCount: pages.length,
+            users: page,
+          }),
+        ),
+      }));
+      const start = Date.now();
+      // One request per page: the broker takes record batches up to 1 MB.
+      for (const message of messages) {
+        await producer.send({ topic: topic(TOPICS.connectorSnapshots), acks: -1, messages: [message] });
+      }
+      await until(
+        async () => {
+          const { rows } = await db.query(
+            `select 1 from view_day v join view_state s using (instance_id)
+           where v.instance_id = $1 and v.generation = s.generation and v.day = $2::date and v.snapshot_at = $3`,
+            [c.instanceId, dayToIso(dayOf(asOf, 'UTC')), asOf],
+          );
+          return rows.length > 0;
+        },
+        120_000,
+        2,
+      );
+      return Date.now() - start;
+    };
+
+    const firstMs: number[] = [];
+    const churnMs: number[] = [];
+    const next = withChurn(first);
+    for (const c of connections) {
+      firstMs.push(await apply(c, first, now - 2 * 3_600_000));
+      churnMs.push(await apply(c, next, now - 3_600_000));
+    }
+    const { rows: check } = await db.query(
+      `select provisioned_users from view_day v join view_state s using (instance_id)
+       where v.instance_id = $1 and v.generation = s.generation and v.day = $2::date`,
+      [connections[0].instanceId, dayToIso(dayOf(now - 3_600_000, 'UTC'))],
+    );
+    console.error(`[bench] first snapshots ${firstMs.join(', ')} ms; with churn ${churnMs.join(', ')} ms`);
+    console.error(`[bench] view shows ${check[0]?.provisioned_users} provisioned users`);
+
+    const copyMs: number[] = [];
+    const csv = first.map((u) => `${u.userId},${u.email},${u.tier ?? ''},${u.status}\n`).join('');
+    for (let i = 0; i < 3; i++) {
+      await db.query('create temporary table copy_bench (user_id text, email text, tier text, status text)');
+      const start = Date.now();
+      await pipeline(Readable.from([csv]), db.query(copyFrom(`copy copy_bench from stdin with (format csv)`)));
+      copyMs.push(Date.now() - start);
+      await db.query('drop table copy_bench');
+    }
+    console.error(`[bench] COPY of ${USERS} rows: ${copyMs.join(', ')} ms`);
+    const rssMb = resolver.peakRssMb();
+
+    const applyMs = median(firstMs);
+    console.log(
+      JSON.stringify({
+        bench: 'snapshot',
+        users: USERS,
+        applyMs,
+        copyMs: median(copyMs),
+        ratio: Number((applyMs / median(copyMs)).toFixed(2)),
+        nextDayApplyMs: median(churnMs),
+        rssMb,
+      }),
+    );
+  } finally {
+    await resolver?.stop();
+    await producer.disconnect().catch(() => undefined);
+    await db.end().catch(() => undefined);
+    await bench.cleanup();
+  }
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
