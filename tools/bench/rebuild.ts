@@ -123,9 +123,15 @@ async function main() {
           ],
         );
       }
+      // What the resolver keeps beside estimates: their changes per day (see estimate-change.entity.ts).
       await db.query(
-        `insert into connector_snapshot (connection_id, sync_id, tenant_id, as_of, state, users)
-         select $1, 'sync-' || n, $2, to_timestamp(at / 1000.0), 'applied', $3
+        `insert into estimate_change (instance_id, day, tenant_id, delta)
+         select $1, $2::date, $3, $4`,
+        [instanceId, new Date(start).toISOString().slice(0, 10), tenantId, ids.length],
+      );
+      await db.query(
+        `insert into connector_snapshot (connection_id, sync_id, tenant_id, as_of, state, users, active_users)
+         select $1, 'sync-' || n, $2, to_timestamp(at / 1000.0), 'applied', $3, $3
          from unnest($4::float8[]) with ordinality as s(at, n)`,
         [connectionId, tenantId, users, snapshots],
       );
@@ -169,7 +175,7 @@ async function main() {
           (await db.query('select 1 from view_state where instance_id = $1 and generation = 2', [instanceId])).rows
             .length > 0,
         300_000,
-        2,
+        10, // ms between polls: tighter polling would itself load the database being measured
       );
       const rebuildMs = Date.now() - t0;
       const { rows: after } = await db.query(

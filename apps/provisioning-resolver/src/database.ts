@@ -3,6 +3,7 @@ import { OutboxEvent, ProcessedEvent } from '@org/kafka';
 import { ActivityFact } from './fact/activity-fact.entity';
 import { ConnectionFact } from './fact/connection-fact.entity';
 import { EstimateFact } from './fact/estimate-fact.entity';
+import { EstimateChange } from './fact/estimate-change.entity';
 import { MIGRATIONS } from './migrations';
 import { TenantSettings } from './tenant/tenant-settings.entity';
 import { InstanceFact } from './fact/instance-fact.entity';
@@ -20,6 +21,7 @@ export const resolverDatabase: ServiceDatabase = {
     InstanceFact,
     ConnectionFact,
     EstimateFact,
+    EstimateChange,
     ActivityFact,
     SnapshotPage,
     ConnectorSnapshot,

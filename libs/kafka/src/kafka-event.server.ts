@@ -21,6 +21,8 @@ export interface EventBatch<T extends Topic> {
   topic: T;
   events: Array<EventOf<T>>;
   em: EntityManager;
+  /** Runs `fn` once the transaction has committed (e.g. to wake a loop that reads what was written). */
+  afterCommit(fn: () => void): void;
 }
 
 /** An event the handler refuses; it goes to `<topic>.dlq` with the reason, and the rest commit. */
@@ -227,8 +229,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     handler: Handler,
   ): Promise<Rejection[]> {
     for (let attempt = 1; ; attempt++) {
+      const committed: Array<() => void> = [];
       try {
-        return await this.orm.em.fork().transactional(async (em) => {
+        const rejections = await this.orm.em.fork().transactional(async (em) => {
           const byIdOnly = !handler.extras?.idempotentByNaturalKey;
           const inserted = byIdOnly
             ? await query<{ event_id: string }>(
@@ -243,7 +246,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           const todo = events.filter((e) => fresh.has(e.id) && !seen.has(e.id) && seen.add(e.id));
           if (!todo.length) return [];
           const result = (await lastValueFrom(
-            this.transformToObservable(await handler({ topic, events: todo, em }, new BaseRpcContext([topic]))),
+            this.transformToObservable(
+              await handler(
+                { topic, events: todo, em, afterCommit: (fn) => committed.push(fn) },
+                new BaseRpcContext([topic]),
+              ),
+            ),
             { defaultValue: undefined },
           )) as Rejection[] | undefined;
           const rejections = result ?? [];
@@ -256,6 +264,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           this.applied += todo.length - rejections.length;
           return rejections;
         });
+        for (const fn of committed) fn();
+        return rejections;
       } catch (error) {
         if (!this.isTransient(error) || attempt >= 5) throw error;
         await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));

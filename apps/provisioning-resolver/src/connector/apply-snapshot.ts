@@ -37,13 +37,35 @@ export async function applySnapshot(
     if (next === null && !tie) await appendLatest(em, set, content);
     else await placeBetween(em, set, next, content);
   }
+  const { activeUsers, tiers } = seatsOf(content);
   await query(
     em,
-    `insert into connector_snapshot (connection_id, sync_id, tenant_id, as_of, state, users)
-     values (?, ?, ?, ?::timestamptz, ?, ?) on conflict do nothing`,
-    [set.connectionId, set.syncId, set.tenantId, asOf, superseded ? 'superseded' : 'applied', content.size],
+    `insert into connector_snapshot (connection_id, sync_id, tenant_id, as_of, state, users, active_users, tiers)
+     values (?, ?, ?, ?::timestamptz, ?, ?, ?, ?) on conflict do nothing`,
+    [
+      set.connectionId,
+      set.syncId,
+      set.tenantId,
+      asOf,
+      superseded ? 'superseded' : 'applied',
+      content.size,
+      activeUsers,
+      JSON.stringify(tiers),
+    ],
   );
   return !superseded;
+}
+
+/** R13: only `active` users hold a seat. */
+function seatsOf(content: Map<string, SnapshotEntry>): { activeUsers: number; tiers: Record<string, number> } {
+  let activeUsers = 0;
+  const tiers: Record<string, number> = {};
+  for (const u of content.values()) {
+    if (u.s !== 'active') continue;
+    activeUsers++;
+    if (u.r !== null) tiers[u.r] = (tiers[u.r] ?? 0) + 1;
+  }
+  return { activeUsers, tiers };
 }
 
 const setState = (em: EntityManager, connectionId: string, syncId: string, state: string) =>
@@ -59,18 +81,18 @@ const setState = (em: EntityManager, connectionId: string, syncId: string, state
  * so the plan never depends on statistics of rows written moments ago).
  */
 async function appendLatest(em: EntityManager, set: SnapshotSet, content: Map<string, SnapshotEntry>): Promise<void> {
-  const open = await query<{ user_id: string; last: ConnectorRange }>(
+  const open = await query<{ user_id: string } & SnapshotEntry>(
     em,
-    `select user_id, ranges->-1 as last from connector_user
+    `select user_id, ranges->-1->>'e' as e, ranges->-1->>'r' as r, ranges->-1->>'s' as s from connector_user
      where connection_id = ? and ranges->-1->'t' = 'null'::jsonb`,
     [set.connectionId],
   );
   const closing: string[] = [];
   const unchanged = new Set<string>();
-  for (const { user_id, last } of open) {
-    const now = content.get(user_id);
-    if (now && now.e === last.e && now.r === last.r && now.s === last.s) unchanged.add(user_id);
-    else closing.push(user_id);
+  for (const last of open) {
+    const now = content.get(last.user_id);
+    if (now && now.e === last.e && now.r === last.r && now.s === last.s) unchanged.add(last.user_id);
+    else closing.push(last.user_id);
   }
   const opening = [...content].filter(([userId]) => !unchanged.has(userId));
   if (closing.length) {

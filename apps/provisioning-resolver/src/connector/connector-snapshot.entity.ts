@@ -27,6 +27,14 @@ export class ConnectorSnapshot {
   @Property({ type: 'integer' })
   users!: number;
 
+  /** Users holding a seat (R13), counted when applied: the view reads these, never the ranges. */
+  @Property({ type: 'integer', default: 0 })
+  activeUsers!: number;
+
+  /** Seats per license tier (users without a tier are counted in activeUsers only). */
+  @Property({ type: 'json', defaultRaw: `'{}'` })
+  tiers!: Record<string, number>;
+
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   recordedAt!: Date;
 }

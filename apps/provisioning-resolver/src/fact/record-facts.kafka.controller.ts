@@ -4,7 +4,7 @@ import { TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { connectorEventKey, type DayInterval, type Period } from '@org/contracts';
-import { dayOf, isoToDay } from '@org/days';
+import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
 import { applyHeldSnapshots, lockConnections } from '../connector/connector-data';
 import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
@@ -66,16 +66,16 @@ export class RecordFactsKafkaController {
     await dropForeignUsage(batch.em, connectionIds);
     touched.push(...(await applyHeldSnapshots(batch.em, connectionIds)));
     await refreshViews(batch.em, touched);
-    if (rebuilding) this.rebuilds.wake();
+    if (rebuilding) batch.afterCommit(() => this.rebuilds.wake());
   }
 
   @EventPattern(TOPICS.ssoEstimates, { chunkSize: 5000, idempotentByNaturalKey: true })
   async recordEstimates(@Payload() batch: EventBatch<typeof TOPICS.ssoEstimates>): Promise<void> {
     const latest = new Map(batch.events.map((e) => [`${e.data.instanceId}|${e.data.userId}`, e]));
     const events = [...latest.values()];
-    const earlier = await query<{ instance_id: string; intervals: DayInterval[] }>(
+    const earlier = await query<{ instance_id: string; tenant_id: string; intervals: DayInterval[] }>(
       batch.em,
-      `select instance_id, intervals from estimate_fact
+      `select instance_id, tenant_id, intervals from estimate_fact
        where (instance_id, user_id) in (select * from unnest(?::uuid[], ?::text[]))`,
       [events.map((e) => e.data.instanceId), events.map((e) => e.data.userId)],
     );
@@ -92,6 +92,15 @@ export class RecordFactsKafkaController {
         events.map((e) => JSON.stringify(e.data.intervals)),
       ],
     );
+    await recordEstimateChanges(batch.em, [
+      ...earlier.map((r) => ({ instanceId: r.instance_id, tenantId: r.tenant_id, intervals: r.intervals, sign: -1 })),
+      ...events.map((e) => ({
+        instanceId: e.data.instanceId,
+        tenantId: e.tenantId,
+        intervals: e.data.intervals,
+        sign: 1,
+      })),
+    ]);
     // The days an estimate changed lie within the old and new intervals, together.
     const tenants = new Map(events.map((e) => [e.data.instanceId, e.tenantId]));
     const touched = [
@@ -158,7 +167,7 @@ export class RecordFactsKafkaController {
         rebuilding = true;
       }
     }
-    if (rebuilding) this.rebuilds.wake();
+    if (rebuilding) batch.afterCommit(() => this.rebuilds.wake());
   }
 
   @EventPattern(TOPICS.ssoInstances)
@@ -172,6 +181,40 @@ export class RecordFactsKafkaController {
       [instances.map((e) => e.data.instanceId), instances.map((e) => e.tenantId)],
     );
   }
+}
+
+/** Moves the per-day estimate changes by the intervals a user left (sign −1) and entered (+1). */
+async function recordEstimateChanges(
+  em: EntityManager,
+  intervals: Array<{ instanceId: string; tenantId: string; intervals: DayInterval[]; sign: number }>,
+): Promise<void> {
+  const deltas = new Map<string, { instanceId: string; tenantId: string; day: number; delta: number }>();
+  const add = (instanceId: string, tenantId: string, day: number, delta: number) => {
+    const key = `${instanceId}|${day}`;
+    const d = deltas.get(key) ?? { instanceId, tenantId, day, delta: 0 };
+    d.delta += delta;
+    deltas.set(key, d);
+  };
+  for (const { instanceId, tenantId, intervals: list, sign } of intervals) {
+    for (const i of list) {
+      add(instanceId, tenantId, isoToDay(i.from), sign);
+      if (i.to !== null) add(instanceId, tenantId, isoToDay(i.to) + 1, -sign);
+    }
+  }
+  const rows = [...deltas.values()].filter((d) => d.delta !== 0);
+  if (!rows.length) return;
+  await query(
+    em,
+    `insert into estimate_change (instance_id, day, tenant_id, delta)
+     select * from unnest(?::uuid[], ?::date[], ?::text[], ?::int[])
+     on conflict (instance_id, day) do update set delta = estimate_change.delta + excluded.delta`,
+    [
+      rows.map((r) => r.instanceId),
+      rows.map((r) => dayToIso(r.day)),
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.delta),
+    ],
+  );
 }
 
 /** Usage that waited for a connection of another tenant is refused once the connection is known. */

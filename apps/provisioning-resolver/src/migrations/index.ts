@@ -3,9 +3,13 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129095427 } from './Migration20261129095427';
 import { Migration20261129113142_facts } from './Migration20261129113142_facts';
 import { Migration20261129123102_views } from './Migration20261129123102_views';
+import { Migration20261129131840_snapshot_seats } from './Migration20261129131840_snapshot_seats';
+import { Migration20261129132549_estimate_changes } from './Migration20261129132549_estimate_changes';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
   { name: 'Migration20261129113142_facts', class: Migration20261129113142_facts },
   { name: 'Migration20261129123102_views', class: Migration20261129123102_views },
+  { name: 'Migration20261129131840_snapshot_seats', class: Migration20261129131840_snapshot_seats },
+  { name: 'Migration20261129132549_estimate_changes', class: Migration20261129132549_estimate_changes },
 ];

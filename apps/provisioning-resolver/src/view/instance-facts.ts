@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
 import { dayToIso, isoToDay } from '@org/days';
-import type { ConnectionFacts, ConnectionKind, InstanceFacts } from './view-days';
+import { type ConnectionFacts, type ConnectionKind, type InstanceFacts, showsEstimate } from './view-days';
 
 export interface FactScope {
   instanceId: string;
@@ -24,8 +24,8 @@ export async function timeZoneOf(em: EntityManager, tenantId: string): Promise<s
 }
 
 /**
- * The facts of one instance the view is computed from, aggregated in SQL: seat and estimate
- * changes come back per instant or day, not per user, so the cost in memory does not grow
+ * The facts of one instance the view is computed from, aggregated in SQL: seats come per
+ * snapshot and estimate changes per day, not per user, so the cost in memory does not grow
  * with the number of users. Days `from`..`to` bound only the per-day tables.
  */
 export async function loadInstanceFacts(
@@ -46,29 +46,17 @@ export async function loadInstanceFacts(
      where instance_id = ? and tenant_id = ? and not purged`,
     [scope.instanceId, scope.tenantId],
   );
-  const shown = connectionRows.filter(
+  const kept = connectionRows.filter(
     (c) => !(scope.generation === 'rebuilt' && c.status === 'deleted') && c.connection_id !== scope.without,
   );
-  const ids = shown.map((c) => c.connection_id);
+  const ids = kept.map((c) => c.connection_id);
   // One after another: queries of one transaction share one connection.
   const timeZone = await timeZoneOf(em, scope.tenantId);
   const snapshots = await (ids.length
-    ? query<{ connection_id: string; at: number }>(
+    ? query<{ connection_id: string; at: number; active_users: number; tiers: Record<string, number> }>(
         em,
-        `select connection_id, (extract(epoch from as_of) * 1000)::float8 as at from connector_snapshot
-           where connection_id = any(?::uuid[]) and state = 'applied' order by as_of`,
-        [ids],
-      )
-    : []);
-  const seatChanges = await (ids.length
-    ? query<{ connection_id: string; at: string; tier: string | null; delta: number }>(
-        em,
-        `select u.connection_id, c.at, r->>'r' as tier, sum(c.delta)::int as delta
-           from connector_user u
-           cross join jsonb_array_elements(u.ranges) r
-           cross join lateral (values ((r->>'f')::bigint, 1), ((r->>'t')::bigint, -1)) c(at, delta)
-           where u.connection_id = any(?::uuid[]) and r->>'s' = 'active' and c.at is not null
-           group by 1, 2, 3 order by 2`,
+        `select connection_id, (extract(epoch from as_of) * 1000)::float8 as at, active_users, tiers
+         from connector_snapshot where connection_id = any(?::uuid[]) and state = 'applied' order by as_of`,
         [ids],
       )
     : []);
@@ -81,16 +69,6 @@ export async function loadInstanceFacts(
         [ids, dayToIso(from), dayToIso(to)],
       )
     : []);
-  const estimateChanges = await query<{ day: string; delta: number }>(
-    em,
-    `select c.day::text, sum(c.delta)::int as delta
-       from estimate_fact e
-       cross join jsonb_array_elements(e.intervals) i
-       cross join lateral (values ((i->>'from')::date, 1), ((i->>'to')::date + 1, -1)) c(day, delta)
-       where e.instance_id = ? and e.tenant_id = ? and c.day is not null
-       group by 1 order by 1`,
-    [scope.instanceId, scope.tenantId],
-  );
   const ssoActivity = await query<{ day: string; active_users: number }>(
     em,
     `select day::text, active_users from activity_fact
@@ -99,7 +77,7 @@ export async function loadInstanceFacts(
   );
 
   const connections = new Map<string, ConnectionFacts>(
-    shown.map((c) => [
+    kept.map((c) => [
       c.connection_id,
       {
         connectionId: c.connection_id,
@@ -107,17 +85,27 @@ export async function loadInstanceFacts(
         supportsLicenseTiers: c.supports_license_tiers,
         periods: c.periods.map((p) => ({ from: Date.parse(p.from), to: p.to === null ? null : Date.parse(p.to) })),
         snapshots: [],
-        seatChanges: [],
         usage: new Map(),
       },
     ]),
   );
-  for (const s of snapshots) connections.get(s.connection_id)!.snapshots.push(s.at);
-  for (const c of seatChanges) connections.get(c.connection_id)!.seatChanges.push({ ...c, at: Number(c.at) });
+  for (const s of snapshots) {
+    connections.get(s.connection_id)!.snapshots.push({ at: s.at, activeUsers: s.active_users, tiers: s.tiers });
+  }
   for (const u of usage) connections.get(u.connection_id)!.usage.set(isoToDay(u.day), u.users);
+  const shown = [...connections.values()];
+  // Days all shown from connector snapshots need no estimate.
+  const estimateChanges = !showsEstimate(shown, timeZone, from, to)
+    ? []
+    : await query<{ day: string; delta: number }>(
+        em,
+        `select day::text, delta from estimate_change
+         where instance_id = ? and tenant_id = ? and delta <> 0 order by day`,
+        [scope.instanceId, scope.tenantId],
+      );
   return {
     timeZone,
-    connections: [...connections.values()],
+    connections: shown,
     estimateChanges: estimateChanges.map((c) => ({ day: isoToDay(c.day), delta: c.delta })),
     ssoActivity: new Map(ssoActivity.map((a) => [isoToDay(a.day), a.active_users])),
   };

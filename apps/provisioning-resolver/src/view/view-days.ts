@@ -5,11 +5,11 @@ import { dayOf } from '@org/days';
 
 export type ConnectionKind = 'provisioning' | 'engagement';
 
-/** A change in the number of active users holding `tier` at an instant (epoch ms). */
-export interface SeatChange {
+/** A snapshot whose content is stored: its instant (epoch ms) and the seats it showed (R13). */
+export interface SnapshotSeats {
   at: number;
-  tier: string | null;
-  delta: number;
+  activeUsers: number;
+  tiers: Record<string, number>;
 }
 
 export interface ConnectionFacts {
@@ -18,10 +18,8 @@ export interface ConnectionFacts {
   supportsLicenseTiers: boolean;
   /** Connected periods, epoch ms; `to` (the disconnect) null while connected. */
   periods: Array<{ from: number; to: number | null }>;
-  /** Instants of the snapshots whose content is stored, ascending. */
-  snapshots: number[];
-  /** Active-user ranges as +1 at their start and −1 at their end, ascending by `at`. */
-  seatChanges: SeatChange[];
+  /** Snapshots whose content is stored, ascending by instant. */
+  snapshots: SnapshotSeats[];
   /** Engagement usage: users with events, per day. */
   usage: Map<number, number>;
 }
@@ -51,17 +49,14 @@ export interface ViewDay {
 
 interface Governed {
   connection: ConnectionFacts;
-  snapshotAt: number | null;
+  snapshot: SnapshotSeats | null;
 }
 
 /** The days `from`..`to` (inclusive) of the view. */
 export function viewDays(facts: InstanceFacts, from: number, to: number): ViewDay[] {
   const count = to - from + 1;
   if (count <= 0) return [];
-  const governed: Array<Governed | undefined> = new Array(count);
-  for (const connection of facts.connections) placeConnection(connection, facts.timeZone, from, to, governed);
-
-  const seats = seatsAtSnapshots(governed);
+  const governed = governedDays(facts.connections, facts.timeZone, from, to);
   const estimated = estimatedPerDay(facts.estimateChanges, from, count);
   const days: ViewDay[] = [];
   for (let i = 0; i < count; i++) {
@@ -69,7 +64,7 @@ export function viewDays(facts: InstanceFacts, from: number, to: number): ViewDa
     const g = governed[i];
     const usage = g?.connection.kind === 'engagement' ? g.connection.usage.get(day) : undefined;
     const activeUsers = usage ?? facts.ssoActivity.get(day) ?? null;
-    if (!g || g.snapshotAt === null) {
+    if (!g || g.snapshot === null) {
       // R1/R9/R10 outside connected periods; R8 "awaiting the first sync" inside one.
       days.push({
         day,
@@ -85,18 +80,17 @@ export function viewDays(facts: InstanceFacts, from: number, to: number): ViewDa
       });
       continue;
     }
-    const held = seats.get(g.connection)!.get(g.snapshotAt)!;
     days.push({
       day,
       source: 'connector',
       connectionId: g.connection.connectionId,
       connectionKind: g.connection.kind,
-      provisionedUsers: held.total,
-      tiers: g.connection.supportsLicenseTiers ? held.tiers : null,
+      provisionedUsers: g.snapshot.activeUsers,
+      tiers: g.connection.supportsLicenseTiers ? g.snapshot.tiers : null,
       activeUsers,
-      staleDays: day - dayOf(g.snapshotAt, facts.timeZone),
+      staleDays: day - dayOf(g.snapshot.at, facts.timeZone),
       awaitingFirstSync: false,
-      snapshotAt: g.snapshotAt,
+      snapshotAt: g.snapshot.at,
     });
   }
   return days;
@@ -105,63 +99,39 @@ export function viewDays(facts: InstanceFacts, from: number, to: number): ViewDa
 /**
  * R8/R10/R11: a period covers the days from its connect day to the day before its
  * disconnect day; on each, the latest snapshot taken within the period on or before it.
+ * Days outside every period are left undefined.
  */
-function placeConnection(
-  connection: ConnectionFacts,
+function governedDays(
+  connections: ConnectionFacts[],
   timeZone: string,
   from: number,
   to: number,
-  governed: Array<Governed | undefined>,
-): void {
-  for (const period of connection.periods) {
-    const first = Math.max(from, dayOf(period.from, timeZone));
-    const last = Math.min(to, period.to === null ? Infinity : dayOf(period.to, timeZone) - 1);
-    if (first > last) continue;
-    const inPeriod = connection.snapshots.filter((at) => at >= period.from && (period.to === null || at < period.to));
-    let next = 0;
-    let snapshotAt: number | null = null;
-    for (let day = dayOf(period.from, timeZone); day <= last; day++) {
-      while (next < inPeriod.length && dayOf(inPeriod[next], timeZone) <= day) snapshotAt = inPeriod[next++];
-      if (day >= first) governed[day - from] = { connection, snapshotAt };
+): Array<Governed | undefined> {
+  const governed: Array<Governed | undefined> = new Array(to - from + 1);
+  for (const connection of connections) {
+    for (const period of connection.periods) {
+      const first = Math.max(from, dayOf(period.from, timeZone));
+      const last = Math.min(to, period.to === null ? Infinity : dayOf(period.to, timeZone) - 1);
+      if (first > last) continue;
+      const inPeriod = connection.snapshots.filter(
+        (s) => s.at >= period.from && (period.to === null || s.at < period.to),
+      );
+      let next = 0;
+      let snapshot: SnapshotSeats | null = null;
+      for (let day = dayOf(period.from, timeZone); day <= last; day++) {
+        while (next < inPeriod.length && dayOf(inPeriod[next].at, timeZone) <= day) snapshot = inPeriod[next++];
+        if (day >= first) governed[day - from] = { connection, snapshot };
+      }
     }
   }
+  return governed;
 }
 
-interface Seats {
-  total: number;
-  tiers: Record<string, number>;
-}
-
-/** Active users per tier at every snapshot instant shown, by one pass over each connection's seat changes. */
-function seatsAtSnapshots(governed: Array<Governed | undefined>): Map<ConnectionFacts, Map<number, Seats>> {
-  const wanted = new Map<ConnectionFacts, Set<number>>();
-  for (const g of governed) {
-    if (!g || g.snapshotAt === null) continue;
-    if (!wanted.has(g.connection)) wanted.set(g.connection, new Set());
-    wanted.get(g.connection)!.add(g.snapshotAt);
-  }
-  const result = new Map<ConnectionFacts, Map<number, Seats>>();
-  for (const [connection, instants] of wanted) {
-    const perInstant = new Map<number, Seats>();
-    const byTier = new Map<string | null, number>();
-    const changes = connection.seatChanges;
-    let next = 0;
-    for (const at of [...instants].sort((a, b) => a - b)) {
-      for (; next < changes.length && changes[next].at <= at; next++) {
-        byTier.set(changes[next].tier, (byTier.get(changes[next].tier) ?? 0) + changes[next].delta);
-      }
-      const tiers: Record<string, number> = {};
-      let total = 0;
-      for (const [tier, n] of byTier) {
-        if (n <= 0) continue;
-        total += n;
-        if (tier !== null) tiers[tier] = n;
-      }
-      perInstant.set(at, { total, tiers });
-    }
-    result.set(connection, perInstant);
-  }
-  return result;
+/** Whether any of the days shows the SSO estimate: when none does, the estimate need not be read. */
+export function showsEstimate(connections: ConnectionFacts[], timeZone: string, from: number, to: number): boolean {
+  const governed = governedDays(connections, timeZone, from, to);
+  for (let i = 0; i < governed.length; i++) if (!governed[i]?.snapshot) return true;
+  return false;
 }
 
 function estimatedPerDay(changes: InstanceFacts['estimateChanges'], from: number, count: number): number[] {
