@@ -313,4 +313,63 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
     );
     expect((await provisioning(day(1), day(1))).rebuild.generation).toBe(2);
   });
+
+  it('moves the days with the tenant’s time zone, rebuilding its views in a new generation', async () => {
+    const tenant = `tenant-${randomUUID().slice(0, 8)}`;
+    const instance = randomUUID();
+    const connection = randomUUID();
+    const connectedAt = iso(5, 20); // 20:00 UTC: the same day in UTC, the next one in Tokyo
+    await produce(TOPICS.registryConnections, [
+      {
+        key: instanceKey(tenant, instance),
+        value: newEvent('connection.connected', tenant, {
+          connectionId: connection,
+          instanceId: instance,
+          appKey: 'zoom',
+          kind: 'provisioning',
+          vendor: 'zoom',
+          supportsLicenseTiers: false,
+          status: 'connected',
+          effectiveAt: connectedAt,
+          periods: [{ from: connectedAt, to: null }],
+        }),
+      },
+    ]);
+    await produce(TOPICS.connectorSnapshots, [
+      {
+        key: connectorEventKey(tenant, connection),
+        value: newEvent('connector.snapshot', tenant, {
+          connectionId: connection,
+          syncId: 'tz',
+          asOf: iso(5, 21),
+          page: 1,
+          pageCount: 1,
+          users: [{ userId: 'a', email: 'a@acme.test', tier: null, status: 'active' }],
+        }),
+      },
+    ]);
+    const read = async () =>
+      (await call(tenant)('GET', `/v1/instances/${instance}/provisioning?from=${day(6)}&to=${day(4)}`)).body;
+    await eventually(async () => {
+      const b = await read();
+      expect(b.days.map((d: { source: string }) => d.source)).toEqual(['sso_estimate', 'connector', 'connector']);
+      return true;
+    });
+    await produce(TOPICS.tenants, [
+      {
+        key: tenant,
+        value: newEvent('tenant.changed', tenant, { name: 'T', timeZone: 'Asia/Tokyo', estimateWindowDays: 120 }),
+      },
+    ]);
+    const after = await eventually(async () => {
+      const b = await read();
+      expect(b.rebuild).toMatchObject({ status: 'idle', generation: 2 });
+      return b;
+    });
+    expect(after.days.map((d: { source: string; staleDays: number | null }) => [d.source, d.staleDays])).toEqual([
+      ['sso_estimate', null],
+      ['sso_estimate', null],
+      ['connector', 0],
+    ]);
+  });
 });
