@@ -4,6 +4,7 @@ import { ServiceModule } from '@org/service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import type { GatewayConfig } from './config';
 import { gatewayDatabase } from './database';
+import { DocsHttpController } from './docs/docs.http.controller';
 import { RoutingModule } from './routing/routing.module';
 import { TenantModule } from './tenant/tenant.module';
 
@@ -17,6 +18,7 @@ export class AppModule {
         TenantModule,
         RoutingModule,
       ],
+      controllers: [DocsHttpController],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }

@@ -88,4 +88,13 @@ describe('gateway: tenants, keys and routing', () => {
     expect(down.status).toBe(503);
     expect(down.body.error.code).toBe('SERVICE_UNAVAILABLE');
   });
+
+  it('serves the AsyncAPI document of the Kafka contract without a key', async () => {
+    const res = await api('GET', '/docs/asyncapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ asyncapi: '3.0.0', defaultContentType: 'application/json' });
+    expect(Object.values(res.body.channels).map((c) => (c as { address: string }).address)).toContain(
+      TOPICS.connectorSnapshots,
+    );
+  });
 });

@@ -8,3 +8,4 @@ export * from './events/connector';
 export * from './events/registry';
 export * from './events/resolver';
 export * from './events/tenant';
+export * from './asyncapi';
