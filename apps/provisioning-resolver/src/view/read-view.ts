@@ -100,6 +100,49 @@ export async function readViewDays(
   return { state, days };
 }
 
+/**
+ * The hot read, in one statement (one snapshot, so no transaction): the days of the serving
+ * generation as JSON built by PostgreSQL, passed through as text. Null when any day of the
+ * range is not materialised (the caller then computes them).
+ */
+export async function storedViewJson(
+  em: EntityManager,
+  tenantId: string,
+  instanceId: string,
+  from: number,
+  to: number,
+): Promise<string | null> {
+  const [row] = await query<{
+    generation: number;
+    rebuild_generation: number | null;
+    rebuild_progress: number;
+    n: number;
+    days: string | null;
+  }>(
+    em,
+    `select s.generation, s.rebuild_generation, s.rebuild_progress, d.n, d.days::text as days
+     from view_state s
+     cross join lateral (
+       select count(*)::int as n,
+              json_agg(json_build_object(
+                'day', v.day::text, 'source', v.source, 'connectionId', v.connection_id,
+                'connectionKind', v.connection_kind, 'provisionedUsers', v.provisioned_users, 'tiers', v.tiers,
+                'activeUsers', v.active_users, 'staleDays', v.stale_days, 'awaitingFirstSync', v.awaiting_first_sync
+              ) order by v.day) as days
+       from view_day v
+       where v.instance_id = s.instance_id and v.generation = s.generation and v.day between ?::date and ?::date
+     ) d
+     where s.instance_id = ? and s.tenant_id = ?`,
+    [dayToIso(from), dayToIso(to), instanceId, tenantId],
+  );
+  if (!row || row.n !== to - from + 1) return null;
+  const rebuild =
+    row.rebuild_generation === null
+      ? { status: 'idle', progress: 1, generation: row.generation }
+      : { status: 'rebuilding', progress: row.rebuild_progress, generation: row.generation };
+  return `{"instanceId":${JSON.stringify(instanceId)},"rebuild":${JSON.stringify(rebuild)},"days":${row.days}}`;
+}
+
 export async function todayOf(em: EntityManager, tenantId: string): Promise<number> {
   return dayOf(Date.now(), await timeZoneOf(em, tenantId));
 }

@@ -1,6 +1,6 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { NotFoundError, parseRequest, ValidationError } from '@org/errors';
@@ -8,7 +8,7 @@ import { TenantId } from '@org/service';
 import { z } from 'zod';
 import { estimateAccuracy } from './estimate-accuracy';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
-import { readViewDays, todayOf, usersOfDay, viewStateOf } from './read-view';
+import { readViewDays, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
 import type { ViewStateRow } from './refresh-view';
 import { type ViewDay, viewDays } from './view-days';
 
@@ -30,9 +30,22 @@ export class ViewHttpController {
   constructor(private readonly em: EntityManager) {}
 
   @Get('instances/:id/provisioning')
-  provisioning(@TenantId() tenantId: string, @Param('id') id: string, @Query() q: unknown) {
+  async provisioning(
+    @TenantId() tenantId: string,
+    @Param('id') id: string,
+    @Query() q: unknown,
+    @Res({ passthrough: true }) res: { type(contentType: string): unknown },
+  ) {
     const instance = parseRequest(instanceId, id);
     const range = parseRequest(rangeQuery, q);
+    if (range.from && range.to) {
+      const { from, to } = await dayRange(this.em, tenantId, range);
+      const json = await storedViewJson(this.em.fork(), tenantId, instance, from, to);
+      if (json !== null) {
+        res.type('application/json');
+        return json;
+      }
+    }
     return this.read(async (em) => {
       const { from, to } = await dayRange(em, tenantId, range);
       const { state, days } = await readViewDays(em, tenantId, instance, from, to);
