@@ -135,6 +135,11 @@ async function main() {
     await load(`${gateway.url}${path}`, { authorization: `Bearer ${apiKey}` }); // warm-up, discarded
     const view = await load(`${gateway.url}${path}`, { authorization: `Bearer ${apiKey}` });
     const healthz = await load(`${gateway.url}/healthz`);
+    // The resolver alone, as the gateway calls it: how the time splits between the two.
+    const direct = await load(`${resolver.url}${path}`, {
+      'x-internal-token': bench.env.INTERNAL_API_TOKEN!,
+      'x-tenant-id': tenantId,
+    });
     if (view.non2xx || view.errors) throw new Error(`view: ${view.non2xx} non-2xx, ${view.errors} errors`);
     console.error(
       `[bench] view: ${view.requests.average} req/s, p50 ${view.latency.p50} ms, p99 ${view.latency.p99} ms; ` +
@@ -148,6 +153,8 @@ async function main() {
         reqPerSec: view.requests.average,
         healthzReqPerSec: healthz.requests.average,
         ratio: Number((view.requests.average / healthz.requests.average).toFixed(3)),
+        resolverReqPerSec: direct.requests.average,
+        resolverP99Ms: direct.latency.p99,
         rssMb: { gateway: gateway.peakRssMb(), resolver: resolver.peakRssMb() },
       }),
     );
