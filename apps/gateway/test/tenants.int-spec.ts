@@ -89,6 +89,19 @@ describe('gateway: tenants, keys and routing', () => {
     expect(down.body.error.code).toBe('SERVICE_UNAVAILABLE');
   });
 
+  it('serves the OpenAPI document and its page without a key', async () => {
+    const doc = await api('GET', '/docs/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body).toMatchObject({ openapi: '3.1.0' });
+    expect(Object.keys(doc.body.paths)).toContain('/v1/instances/{id}/provisioning');
+    const page = await fetch(`${url}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('/docs/openapi.json');
+    expect((await fetch(`${url}/docs/ui/swagger-ui-bundle.js`)).status).toBe(200);
+    expect((await api('GET', '/docs/ui/..%2Fpackage.json')).status).toBe(404);
+  });
+
   it('serves the AsyncAPI document of the Kafka contract without a key', async () => {
     const res = await api('GET', '/docs/asyncapi.json');
     expect(res.status).toBe(200);

@@ -1,6 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { activityKey, connectorEventKey, dlqTopicOf, estimateKey, instanceKey, newEvent, TOPICS } from '@org/contracts';
+import {
+  activityKey,
+  connectorEventKey,
+  dayUsers,
+  deletePreview,
+  dlqTopicOf,
+  estimateAccuracy,
+  estimateKey,
+  instanceKey,
+  newEvent,
+  provisioning as provisioningAnswer,
+  TOPICS,
+} from '@org/contracts';
 import { query } from '@org/database';
 import { eventually, internalCall, produce, readTopic, startTestService, suiteEnv } from '@org/testing';
 import { randomUUID } from 'node:crypto';
@@ -156,6 +168,7 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       return b;
     });
     expect(body).toMatchObject({ instanceId, rebuild: { status: 'idle', generation: 1 } });
+    expect(provisioningAnswer.safeParse(body).error).toBeUndefined();
     expect(body.days).toHaveLength(13);
     expect(body.days.find((d: { day: string }) => d.day === day(8))).toEqual({
       day: day(8),
@@ -209,6 +222,7 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
         { userId: 'u2', email: 'u2@acme.test', tier: 'Pro' },
       ],
     });
+    expect(dayUsers.safeParse(first.body).error).toBeUndefined();
     const second = await call(tenantId)(
       'GET',
       `/v1/instances/${instanceId}/provisioning/${day(6)}/users?limit=2&cursor=${first.body.nextCursor}`,
@@ -233,6 +247,7 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       `/v1/instances/${instanceId}/estimate-accuracy?from=${day(8)}&to=${day(6)}`,
     );
     expect(res.status).toBe(200);
+    expect(estimateAccuracy.safeParse(res.body).error).toBeUndefined();
     expect(res.body.days).toEqual([
       { day: day(8), precision: 2 / 3, recall: 1, onlyInEstimate: 1, onlyInConnector: 0 },
       { day: day(7), precision: 2 / 3, recall: 1, onlyInEstimate: 1, onlyInConnector: 0 },
@@ -260,6 +275,7 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
   it('previews a delete, then on delete purges the connection’s data and switches to a rebuilt generation once', async () => {
     const preview = await call(tenantId)('GET', `/v1/connections/${connectionId}/delete-preview`);
     expect(preview.status).toBe(200);
+    expect(deletePreview.safeParse(preview.body).error).toBeUndefined();
     expect(preview.body.days.map((d: { day: string }) => d.day)).toEqual([10, 9, 8, 7, 6, 5, 4].map(day));
     expect(preview.body.days[2]).toEqual({
       day: day(8),

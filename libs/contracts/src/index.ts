@@ -9,3 +9,4 @@ export * from './events/registry';
 export * from './events/resolver';
 export * from './events/tenant';
 export * from './asyncapi';
+export * from './api';

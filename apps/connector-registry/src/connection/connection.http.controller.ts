@@ -1,15 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { connectionChangeRequest } from '@org/contracts';
 import { parseRequest } from '@org/errors';
 import { TenantId } from '@org/service';
-import { z } from 'zod';
 import { connectionOf, connectionsOf, connectionView } from './connection-record';
 import { DeleteConnectionService } from './delete-connection/delete-connection.service';
 import { DisconnectConnectionService } from './disconnect-connection/disconnect-connection.service';
-import { effectiveAtSchema } from './effective-at';
 import { ReconnectConnectionService } from './reconnect-connection/reconnect-connection.service';
-
-const changeRequest = z.strictObject({ effectiveAt: effectiveAtSchema });
 
 /** Reads and lifecycle routes of one connection (SPEC §5); the rules live in the services. */
 @Controller('v1/connections')
@@ -34,14 +31,14 @@ export class ConnectionHttpController {
   @Post(':id/disconnect')
   @HttpCode(200)
   async disconnect(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: unknown) {
-    const { effectiveAt } = parseRequest(changeRequest, body);
+    const { effectiveAt } = parseRequest(connectionChangeRequest, body);
     return connectionView(await this.disconnecting.disconnect(tenantId, id, effectiveAt));
   }
 
   @Post(':id/reconnect')
   @HttpCode(200)
   async reconnect(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: unknown) {
-    const { effectiveAt } = parseRequest(changeRequest, body);
+    const { effectiveAt } = parseRequest(connectionChangeRequest, body);
     return connectionView(await this.reconnecting.reconnect(tenantId, id, effectiveAt));
   }
 
@@ -49,7 +46,7 @@ export class ConnectionHttpController {
   @Delete(':id')
   @HttpCode(202)
   async delete(@TenantId() tenantId: string, @Param('id') id: string, @Query('effectiveAt') effectiveAt?: string) {
-    const { effectiveAt: at } = parseRequest(changeRequest, { effectiveAt });
+    const { effectiveAt: at } = parseRequest(connectionChangeRequest, { effectiveAt });
     const connection = await this.deleting.delete(tenantId, id, at);
     return {
       connectionId: connection.id,

@@ -1,12 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
 import { DomainError } from '@org/errors';
-import { z } from 'zod';
 
 // Clocks of the caller and this service differ a little: "now" plus this is still not the future.
 const CLOCK_SKEW_MS = 5_000;
-
-export const effectiveAtSchema = z.iso.datetime({ offset: true }).optional();
 
 /**
  * When a lifecycle command takes effect: now, or `effectiveAt` to import a connection's real

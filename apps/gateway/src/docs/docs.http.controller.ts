@@ -1,16 +1,54 @@
-import { Controller, Get } from '@nestjs/common';
-import { asyncApiDocument } from '@org/contracts';
+import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
+import { asyncApiDocument, openApiDocument } from '@org/contracts';
 import { Public } from '@org/service';
+import { join } from 'node:path';
+import { absolutePath } from 'swagger-ui-dist';
 
-/** The documents of the contract, public like the API's own description would be. */
+// Swagger UI's own files, served from node_modules: nothing is fetched at run time.
+const UI_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js']);
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Provisioning data platform — API</title>
+  <link rel="stylesheet" href="/docs/ui/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/ui/swagger-ui-bundle.js"></script>
+  <script>window.ui = SwaggerUIBundle({ url: '/docs/openapi.json', dom_id: '#swagger-ui' });</script>
+</body>
+</html>`;
+
+/** The documents of the contract, generated from the schemas in libs/contracts; public, like any API description. */
+@Public()
 @Controller('docs')
 export class DocsHttpController {
+  private readonly openApi = openApiDocument();
   private readonly asyncApi = asyncApiDocument();
 
-  /** SPEC §4 as AsyncAPI 3, generated from the schemas in libs/contracts. */
-  @Public()
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  page() {
+    return PAGE;
+  }
+
+  /** SPEC §5 as OpenAPI 3.1. */
+  @Get('openapi.json')
+  openapi() {
+    return this.openApi;
+  }
+
+  /** SPEC §4 as AsyncAPI 3. */
   @Get('asyncapi.json')
   asyncapi() {
     return this.asyncApi;
+  }
+
+  @Get('ui/:file')
+  ui(@Param('file') file: string, @Res() res: { sendFile(path: string): void }) {
+    if (!UI_FILES.has(file)) throw new NotFoundException();
+    res.sendFile(join(absolutePath(), file));
   }
 }

@@ -1,6 +1,7 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { dayUsersQuery, viewRangeQuery } from '@org/contracts';
 import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { NotFoundError, parseRequest, ValidationError } from '@org/errors';
@@ -18,11 +19,6 @@ const DEFAULT_DAYS = 30;
 
 const day = z.iso.date();
 const instanceId = z.uuid();
-const rangeQuery = z.strictObject({ from: day.optional(), to: day.optional() });
-const usersQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().max(500).optional(),
-});
 
 /** The per-instance daily view (SPEC §5), read from one consistent snapshot of the database. */
 @Controller('v1')
@@ -37,7 +33,7 @@ export class ViewHttpController {
     @Res({ passthrough: true }) res: { type(contentType: string): unknown },
   ) {
     const instance = parseRequest(instanceId, id);
-    const range = parseRequest(rangeQuery, q);
+    const range = parseRequest(viewRangeQuery, q);
     if (range.from && range.to) {
       const { from, to } = await dayRange(this.em, tenantId, range);
       const json = await storedViewJson(this.em.fork(), tenantId, instance, from, to);
@@ -57,7 +53,7 @@ export class ViewHttpController {
   users(@TenantId() tenantId: string, @Param('id') id: string, @Param('day') dayParam: string, @Query() q: unknown) {
     const instance = parseRequest(instanceId, id);
     const onDay = isoToDay(parseRequest(day, dayParam));
-    const { limit, cursor } = parseRequest(usersQuery, q);
+    const { limit, cursor } = parseRequest(dayUsersQuery, q);
     const after = cursor === undefined ? '' : decodeCursor(cursor);
     return this.read(async (em) => {
       const { days } = await readViewDays(em, tenantId, instance, onDay, onDay);
@@ -75,7 +71,7 @@ export class ViewHttpController {
   @Get('instances/:id/estimate-accuracy')
   accuracy(@TenantId() tenantId: string, @Param('id') id: string, @Query() q: unknown) {
     const instance = parseRequest(instanceId, id);
-    const range = parseRequest(rangeQuery, q);
+    const range = parseRequest(viewRangeQuery, q);
     return this.read(async (em) => {
       const { from, to } = await dayRange(em, tenantId, range);
       const { days } = await readViewDays(em, tenantId, instance, from, to);

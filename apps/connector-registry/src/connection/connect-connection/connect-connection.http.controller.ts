@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { parseRequest } from '@org/errors';
 import { TenantId } from '@org/service';
 import { connectionView } from '../connection-record';
-import { connectConnectionRequest } from './connect-connection.request';
+import { connectConnectionRequest } from '@org/contracts';
 import { ConnectConnectionService } from './connect-connection.service';
 
 @Controller('v1/connections')

@@ -8,7 +8,7 @@ import { refusalOf } from '../../application/check-eligibility/eligibility';
 import { eligibilityFactsOf } from '../../application/check-eligibility/eligibility-facts';
 import { type ConnectionRecord, connectionEvent, connectionOf } from '../connection-record';
 import { constraintRefusal, effectiveAtOf } from '../effective-at';
-import type { ConnectConnectionRequest } from './connect-connection.request';
+import type { ConnectConnectionRequest } from '@org/contracts';
 
 @Injectable()
 export class ConnectConnectionService {

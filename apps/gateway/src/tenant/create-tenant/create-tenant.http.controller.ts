@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { parseRequest } from '@org/errors';
 import { AdminOnly } from '../../auth/api-key.guard';
-import { createTenantRequest } from './create-tenant.request';
+import { createTenantRequest } from '@org/contracts';
 import { CreateTenantService } from './create-tenant.service';
 
 @Controller('v1/tenants')

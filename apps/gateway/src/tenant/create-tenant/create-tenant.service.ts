@@ -6,7 +6,7 @@ import { ApiKey } from '../api-key.entity';
 import { newApiKey } from '../../auth/api-key';
 import { Tenant } from '../tenant.entity';
 import { tenantChanged } from '../tenant.events';
-import type { CreateTenantRequest } from './create-tenant.request';
+import type { CreateTenantRequest } from '@org/contracts';
 
 @Injectable()
 export class CreateTenantService {

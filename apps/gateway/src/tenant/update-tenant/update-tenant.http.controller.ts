@@ -6,7 +6,7 @@ import { CurrentTenant } from '../../auth/api-key.guard';
 import { Tenant } from '../tenant.entity';
 import { tenantChanged } from '../tenant.events';
 import { tenantView } from '../tenant.view';
-import { updateTenantRequest } from './update-tenant.request';
+import { updateTenantRequest } from '@org/contracts';
 
 @Controller('v1/tenant')
 export class UpdateTenantHttpController {

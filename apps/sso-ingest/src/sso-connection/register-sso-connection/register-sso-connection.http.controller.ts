@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { parseRequest } from '@org/errors';
 import { TenantId } from '@org/service';
 import { ssoConnectionView } from '../sso-connection.view';
-import { registerSsoConnectionRequest } from './register-sso-connection.request';
+import { registerSsoConnectionRequest } from '@org/contracts';
 import { RegisterSsoConnectionService } from './register-sso-connection.service';
 
 @Controller('v1/sso-connections')

@@ -4,7 +4,7 @@ import { addToOutbox } from '@org/kafka';
 import { randomUUID } from 'node:crypto';
 import { SsoConnection } from '../sso-connection.entity';
 import { ssoConnectionCreated } from '../sso-connection.events';
-import type { RegisterSsoConnectionRequest } from './register-sso-connection.request';
+import type { RegisterSsoConnectionRequest } from '@org/contracts';
 
 @Injectable()
 export class RegisterSsoConnectionService {

@@ -1,0 +1,352 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors';
+import { connectionKindSchema, connectionStatusSchema } from './events/registry';
+
+// The REST API of SPEC §5: the requests the services parse with and the answers they give,
+// in one place, so the gateway's OpenAPI document is generated from what the code checks.
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const timeZoneSchema = z.string().refine(isTimeZone, 'not an IANA time zone');
+export const estimateWindowDaysSchema = z.int().min(1).max(3650);
+export const tenantNameSchema = z.string().trim().min(1).max(200);
+export const effectiveAtSchema = z.iso.datetime({ offset: true }).optional();
+const day = z.iso.date();
+const time = z.iso.datetime({ offset: true });
+const reason = z.enum([
+  'NO_SSO_CONNECTION',
+  'NO_SSO_LOGIN_DATA',
+  'ALL_INSTANCES_CONNECTED',
+  'INSTANCE_ALREADY_CONNECTED',
+]);
+
+// --- requests ---
+
+export const createTenantRequest = z.strictObject({
+  name: tenantNameSchema,
+  timeZone: timeZoneSchema.default('UTC'),
+  estimateWindowDays: estimateWindowDaysSchema.default(120),
+});
+export type CreateTenantRequest = z.infer<typeof createTenantRequest>;
+
+export const updateTenantRequest = z.strictObject({
+  name: tenantNameSchema.optional(),
+  timeZone: timeZoneSchema.optional(),
+  estimateWindowDays: estimateWindowDaysSchema.optional(),
+});
+export type UpdateTenantRequest = z.infer<typeof updateTenantRequest>;
+
+export const registerSsoConnectionRequest = z.strictObject({
+  platform: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1).max(200),
+});
+export type RegisterSsoConnectionRequest = z.infer<typeof registerSsoConnectionRequest>;
+
+export const connectConnectionRequest = z.strictObject({
+  instanceId: z.uuid(),
+  kind: connectionKindSchema,
+  vendor: z.string().trim().min(1).max(200),
+  supportsLicenseTiers: z.boolean(),
+  effectiveAt: effectiveAtSchema,
+});
+export type ConnectConnectionRequest = z.infer<typeof connectConnectionRequest>;
+
+/** Disconnect and reconnect (body); delete (query parameter). */
+export const connectionChangeRequest = z.strictObject({ effectiveAt: effectiveAtSchema });
+
+export const viewRangeQuery = z.strictObject({ from: day.optional(), to: day.optional() });
+export const dayUsersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(500).optional(),
+});
+
+// --- answers ---
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES]),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export const tenantCreated = z.object({ tenantId: z.string(), apiKey: z.string() });
+export const tenantSettings = z.object({
+  tenantId: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  estimateWindowDays: z.int(),
+});
+export const ssoConnection = z.object({ id: z.uuid(), platform: z.string(), name: z.string(), createdAt: time });
+export const ssoConnections = z.object({ items: z.array(ssoConnection) });
+export const applications = z.object({
+  items: z.array(
+    z.object({
+      appKey: z.string(),
+      appName: z.string(),
+      instances: z.array(
+        z.object({
+          instanceId: z.uuid(),
+          ssoConnectionId: z.uuid(),
+          ssoAppId: z.string(),
+          hasNonSocialLogins: z.boolean(),
+          lastLoginAt: time.nullable(),
+          connection: z
+            .object({ id: z.uuid(), kind: connectionKindSchema, vendor: z.string(), status: connectionStatusSchema })
+            .nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export const eligibility = z.object({
+  appKey: z.string(),
+  connectable: z.boolean(),
+  reason: reason.nullable(),
+  instances: z.array(z.object({ instanceId: z.uuid(), connectable: z.boolean(), reason: reason.nullable() })),
+});
+export const connection = z.object({
+  id: z.uuid(),
+  instanceId: z.uuid(),
+  appKey: z.string(),
+  kind: connectionKindSchema,
+  vendor: z.string(),
+  supportsLicenseTiers: z.boolean(),
+  status: connectionStatusSchema,
+  periods: z.array(z.object({ from: time, to: time.nullable() })),
+  createdAt: time,
+});
+export const connections = z.object({ items: z.array(connection) });
+export const connectionDeleted = z.object({
+  connectionId: z.uuid(),
+  status: z.literal('deleted'),
+  rebuild: z.object({ instanceId: z.uuid(), status: z.literal('requested') }),
+});
+const daySummary = z.object({ source: z.enum(['connector', 'sso_estimate']), provisionedUsers: z.int() });
+export const deletePreview = z.object({
+  connectionId: z.uuid(),
+  days: z.array(z.object({ day, before: daySummary, after: daySummary })),
+});
+export const viewDay = z.object({
+  day,
+  source: z.enum(['connector', 'sso_estimate']),
+  connectionId: z.uuid().nullable(),
+  connectionKind: connectionKindSchema.nullable(),
+  provisionedUsers: z.int(),
+  tiers: z.record(z.string(), z.int()).nullable(),
+  activeUsers: z.int().nullable(),
+  staleDays: z.int().nullable(),
+  awaitingFirstSync: z.boolean(),
+});
+export const provisioning = z.object({
+  instanceId: z.uuid(),
+  rebuild: z.object({
+    status: z.enum(['idle', 'rebuilding']),
+    progress: z.number().min(0).max(1),
+    generation: z.int(),
+  }),
+  days: z.array(viewDay).max(3660),
+});
+export const dayUsers = z.object({
+  day,
+  source: z.enum(['connector', 'sso_estimate']),
+  items: z.array(z.object({ userId: z.string(), email: z.string(), tier: z.string().nullable() })),
+  nextCursor: z.string().nullable(),
+});
+export const estimateAccuracy = z.object({
+  instanceId: z.uuid(),
+  days: z.array(
+    z.object({
+      day,
+      precision: z.number(),
+      recall: z.number().nullable(),
+      onlyInEstimate: z.int(),
+      onlyInConnector: z.int(),
+    }),
+  ),
+});
+
+// --- the operations, for the OpenAPI document ---
+
+interface Operation {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  admin?: boolean;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  answers: Record<number, z.ZodType | null>;
+  /** The 409 codes this operation can answer. */
+  conflicts?: string[];
+}
+
+const id = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+export const API_OPERATIONS: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/tenants',
+    summary: 'Make a tenant (admin key)',
+    admin: true,
+    body: createTenantRequest,
+    answers: { 201: tenantCreated },
+  },
+  { method: 'get', path: '/v1/tenant', summary: 'The tenant of the key', answers: { 200: tenantSettings } },
+  {
+    method: 'patch',
+    path: '/v1/tenant',
+    summary: 'Change its settings (estimates are derived again)',
+    body: updateTenantRequest,
+    answers: { 200: tenantSettings },
+  },
+  {
+    method: 'post',
+    path: '/v1/sso-connections',
+    summary: 'Register an SSO connection',
+    body: registerSsoConnectionRequest,
+    answers: { 201: ssoConnection },
+  },
+  { method: 'get', path: '/v1/sso-connections', summary: 'SSO connections', answers: { 200: ssoConnections } },
+  {
+    method: 'delete',
+    path: '/v1/sso-connections/{id}',
+    summary: 'Remove an SSO connection',
+    answers: { 204: null },
+    conflicts: ['SSO_CONNECTION_IN_USE'],
+  },
+  {
+    method: 'get',
+    path: '/v1/applications',
+    summary: 'Applications, their instances and connections',
+    answers: { 200: applications },
+  },
+  {
+    method: 'get',
+    path: '/v1/applications/{appKey}/eligibility',
+    summary: 'Which instances can be connected, and why not (R7)',
+    answers: { 200: eligibility },
+  },
+  {
+    method: 'post',
+    path: '/v1/connections',
+    summary: 'Connect an instance (R3–R6)',
+    body: connectConnectionRequest,
+    answers: { 201: connection },
+    conflicts: [...reason.options, 'EFFECTIVE_AT_INVALID'],
+  },
+  { method: 'get', path: '/v1/connections', summary: 'Connections', answers: { 200: connections } },
+  { method: 'get', path: '/v1/connections/{id}', summary: 'One connection', answers: { 200: connection } },
+  {
+    method: 'post',
+    path: '/v1/connections/{id}/disconnect',
+    summary: 'Disconnect (R10)',
+    body: connectionChangeRequest,
+    answers: { 200: connection },
+    conflicts: ['INVALID_TRANSITION', 'EFFECTIVE_AT_INVALID'],
+  },
+  {
+    method: 'post',
+    path: '/v1/connections/{id}/reconnect',
+    summary: 'Reconnect (R11)',
+    body: connectionChangeRequest,
+    answers: { 200: connection },
+    conflicts: ['INVALID_TRANSITION', 'EFFECTIVE_AT_INVALID'],
+  },
+  {
+    method: 'get',
+    path: '/v1/connections/{id}/delete-preview',
+    summary: 'What deleting would change, day by day',
+    answers: { 200: deletePreview },
+  },
+  {
+    method: 'delete',
+    path: '/v1/connections/{id}',
+    summary: 'Delete a disconnected connection and its data (R12)',
+    query: connectionChangeRequest,
+    answers: { 202: connectionDeleted },
+    conflicts: ['CONNECTION_STILL_CONNECTED', 'EFFECTIVE_AT_INVALID'],
+  },
+  {
+    method: 'get',
+    path: '/v1/instances/{id}/provisioning',
+    summary: 'The daily view (R8–R14)',
+    query: viewRangeQuery,
+    answers: { 200: provisioning },
+  },
+  {
+    method: 'get',
+    path: '/v1/instances/{id}/provisioning/{day}/users',
+    summary: 'The users behind one day',
+    query: dayUsersQuery,
+    answers: { 200: dayUsers },
+  },
+  {
+    method: 'get',
+    path: '/v1/instances/{id}/estimate-accuracy',
+    summary: 'The estimate against the connector, per day',
+    query: viewRangeQuery,
+    answers: { 200: estimateAccuracy },
+  },
+];
+
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+};
+
+export function openApiDocument(version = '1.0.0') {
+  const paths: Record<string, Record<string, object>> = {};
+  const error = { content: { 'application/json': { schema: jsonSchema(errorBody) } } };
+  for (const op of API_OPERATIONS) {
+    const parameters = [
+      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => id(m[1])),
+      ...Object.entries(op.query ? (jsonSchema(op.query).properties as Record<string, object>) : {}).map(
+        ([name, schema]) => ({ name, in: 'query', required: false, schema }),
+      ),
+    ];
+    const responses: Record<string, object> = {};
+    for (const [status, schema] of Object.entries(op.answers)) {
+      responses[status] = schema
+        ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(schema) } } }
+        : { description: 'Done' };
+    }
+    responses['400'] = { description: 'VALIDATION_FAILED', ...error };
+    responses['401'] = { description: 'UNAUTHENTICATED', ...error };
+    if (op.path.includes('{')) responses['404'] = { description: 'NOT_FOUND (another tenant’s id too)', ...error };
+    if (op.conflicts) responses['409'] = { description: op.conflicts.join(', '), ...error };
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      summary: op.summary,
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
+        : {}),
+      responses,
+      security: [{ [op.admin ? 'adminKey' : 'tenantKey']: [] }],
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Provisioning data platform',
+      version,
+      description: 'SPEC §5. Every error body is {"error": {"code", "message", "details"}}.',
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        tenantKey: { type: 'http', scheme: 'bearer', description: 'A tenant key: sees only its tenant' },
+        adminKey: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY: only makes tenants' },
+      },
+    },
+  };
+}
