@@ -18,6 +18,7 @@ import { eventually, internalCall, produce, readTopic, startTestService, suiteEn
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadResolverConfig } from '../src/config';
+import { ExtendViewsService } from '../src/view/extend-views.service';
 
 const DAY = 86_400_000;
 const today = Math.floor(Date.now() / DAY);
@@ -305,7 +306,7 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
     );
     const rebuildEvents = views
       .map((m) => JSON.parse(m.value!))
-      .filter((e) => e.data.instanceId === instanceId && e.type.startsWith('view.rebuild'));
+      .filter((e) => e.data?.instanceId === instanceId && e.type.startsWith('view.rebuild'));
     expect(rebuildEvents.map((e) => e.type)).toEqual([
       'view.rebuild.started',
       'view.rebuild.progressed',
@@ -387,5 +388,23 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       ['sso_estimate', null],
       ['connector', 0],
     ]);
+  });
+
+  it('brings views up to today when a new day begins, without any new fact', async () => {
+    const rows = async () =>
+      (
+        await query<{ n: number }>(
+          em(),
+          `select count(*)::int as n from view_day v join view_state s using (instance_id)
+           where v.instance_id = ? and v.generation = s.generation and v.day > ?::date`,
+          [instanceId, day(3)],
+        )
+      )[0].n;
+    // As if the last days had not begun yet when the view was last touched.
+    await query(em(), `delete from view_day where instance_id = ? and day > ?::date`, [instanceId, day(3)]);
+    await query(em(), `update view_state set last_day = ?::date where instance_id = ?`, [day(3), instanceId]);
+    expect(await rows()).toBe(0);
+    while ((await app.get(ExtendViewsService).extendBatch()) > 0);
+    expect(await rows()).toBe(3);
   });
 });

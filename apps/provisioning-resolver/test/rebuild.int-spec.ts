@@ -89,11 +89,14 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
     // The old generation, whole: connector days from the connect day to the day before the disconnect day.
     await eventually(async () => {
       const { rows } = await db.query(
-        `select count(*) filter (where source = 'connector')::int as connector, max(day)::text as last
-           from view_day where instance_id = $1`,
+        `select count(*) filter (where source = 'connector')::int as connector,
+                count(*) filter (where source = 'sso_estimate' and provisioned_users = 3)::int as estimated,
+                max(day)::text as last
+         from view_day where instance_id = $1`,
         [instanceId],
       );
-      return rows[0].connector === YEARS_3 - 2 && rows[0].last === isoDay(0);
+      // Estimates and the connection arrive on different topics: wait for both.
+      return rows[0].connector === YEARS_3 - 2 && rows[0].estimated === 3 && rows[0].last === isoDay(0);
     }, 30_000);
     return { tenantId, instanceId, connectionId, deleted: connection('connection.deleted', 'deleted') };
   }

@@ -92,4 +92,30 @@ describe('provisioning-resolver: the facts its views come from', () => {
       return true;
     });
   });
+
+  it('records a connection that has no period yet, which shows on no day', async () => {
+    const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
+    const instanceId = randomUUID();
+    const connectionId = randomUUID();
+    await produce(TOPICS.registryConnections, [
+      {
+        key: instanceKey(tenantId, instanceId),
+        value: newEvent('connection.connected', tenantId, {
+          connectionId,
+          instanceId,
+          appKey: 'zoom',
+          kind: 'provisioning',
+          vendor: 'zoom',
+          supportsLicenseTiers: false,
+          status: 'connected',
+          effectiveAt: new Date().toISOString(),
+          periods: [],
+        }),
+      },
+    ]);
+    await eventually(async () => {
+      const rows = await query(em(), 'select 1 from connection_fact where connection_id = ?', [connectionId]);
+      return rows.length === 1;
+    });
+  });
 });

@@ -61,7 +61,9 @@ export class RecordFactsKafkaController {
       }
       const timeZone = await timeZoneOf(batch.em, e.tenantId);
       const starts = [...(before?.periods ?? []), ...after.periods].map((p) => dayOf(Date.parse(p.from), timeZone));
-      touched.push({ instanceId: e.data.instanceId, tenantId: e.tenantId, from: Math.min(...starts), to: null });
+      // A connection without any period (yet) shows on no day.
+      if (starts.length)
+        touched.push({ instanceId: e.data.instanceId, tenantId: e.tenantId, from: Math.min(...starts), to: null });
     }
     await dropForeignUsage(batch.em, connectionIds);
     touched.push(...(await applyHeldSnapshots(batch.em, connectionIds)));

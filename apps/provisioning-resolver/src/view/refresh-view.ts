@@ -60,6 +60,7 @@ export async function lockViewState(
 export async function refreshViews(em: EntityManager, touched: TouchedDays[]): Promise<void> {
   const byInstance = new Map<string, TouchedDays>();
   for (const t of touched) {
+    if (!Number.isFinite(t.from)) continue;
     const seen = byInstance.get(t.instanceId);
     if (!seen) byInstance.set(t.instanceId, { ...t });
     else {
