@@ -361,7 +361,8 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
           asOf: iso(5, 21),
           page: 1,
           pageCount: 1,
-          users: [{ userId: 'a', email: 'a@acme.test', tier: null, status: 'active' }],
+          // A tier with characters JSON and SQL must both keep as they are.
+          users: [{ userId: 'a', email: 'a@acme.test', tier: 'Pro, "Plus"\n\\2', status: 'active' }],
         }),
       },
     ]);
@@ -383,6 +384,8 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       expect(b.rebuild).toMatchObject({ status: 'idle', generation: 2 });
       return b;
     });
+    const users = await call(tenant)('GET', `/v1/instances/${instance}/provisioning/${day(4)}/users`);
+    expect(users.body.items).toEqual([{ userId: 'a', email: 'a@acme.test', tier: 'Pro, "Plus"\n\\2' }]);
     expect(after.days.map((d: { source: string; staleDays: number | null }) => [d.source, d.staleDays])).toEqual([
       ['sso_estimate', null],
       ['sso_estimate', null],
