@@ -267,6 +267,7 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
     expect(tooLong.status).toBe(400);
     const cursor = await call(tenantId)('GET', `/v1/instances/${instanceId}/provisioning/${day(6)}/users?cursor=!!`);
     expect(cursor.status).toBe(400);
+    expect((await call(tenantId)('GET', '/v1/instances/not-an-id/provisioning')).status).toBe(404);
     const other = await call('tenant-other')('GET', `/v1/instances/${instanceId}/provisioning`);
     expect(other.status).toBe(404);
     const preview = await call('tenant-other')('GET', `/v1/connections/${connectionId}/delete-preview`);

@@ -18,7 +18,6 @@ export const MAX_DAYS = 3660;
 const DEFAULT_DAYS = 30;
 
 const day = z.iso.date();
-const instanceId = z.uuid();
 
 /** The per-instance daily view (SPEC §5), read from one consistent snapshot of the database. */
 @Controller('v1')
@@ -32,7 +31,7 @@ export class ViewHttpController {
     @Query() q: unknown,
     @Res({ passthrough: true }) res: { type(contentType: string): unknown },
   ) {
-    const instance = parseRequest(instanceId, id);
+    const instance = knownId('instance', id);
     const range = parseRequest(viewRangeQuery, q);
     if (range.from && range.to) {
       const { from, to } = await dayRange(this.em, tenantId, range);
@@ -51,7 +50,7 @@ export class ViewHttpController {
 
   @Get('instances/:id/provisioning/:day/users')
   users(@TenantId() tenantId: string, @Param('id') id: string, @Param('day') dayParam: string, @Query() q: unknown) {
-    const instance = parseRequest(instanceId, id);
+    const instance = knownId('instance', id);
     const onDay = isoToDay(parseRequest(day, dayParam));
     const { limit, cursor } = parseRequest(dayUsersQuery, q);
     const after = cursor === undefined ? '' : decodeCursor(cursor);
@@ -70,7 +69,7 @@ export class ViewHttpController {
 
   @Get('instances/:id/estimate-accuracy')
   accuracy(@TenantId() tenantId: string, @Param('id') id: string, @Query() q: unknown) {
-    const instance = parseRequest(instanceId, id);
+    const instance = knownId('instance', id);
     const range = parseRequest(viewRangeQuery, q);
     return this.read(async (em) => {
       const { from, to } = await dayRange(em, tenantId, range);
@@ -83,7 +82,7 @@ export class ViewHttpController {
   /** What deleting the connection would change, day by day (R12), computed and not stored. */
   @Get('connections/:id/delete-preview')
   deletePreview(@TenantId() tenantId: string, @Param('id') id: string) {
-    const connectionId = parseRequest(z.uuid(), id);
+    const connectionId = knownId('connection', id);
     return this.read(async (em) => {
       const [connection] = await query<{
         instance_id: string;
@@ -129,6 +128,12 @@ export class ViewHttpController {
 
 const periodLastDay = (p: { to: string | null }, timeZone: string, today: number) =>
   p.to === null ? today : dayOf(Date.parse(p.to), timeZone) - 1;
+
+/** An id that cannot exist (not a UUID) answers 404 like an unknown one, as everywhere in the API. */
+function knownId(what: string, id: string): string {
+  if (!z.uuid().safeParse(id).success) throw new NotFoundError(what, id);
+  return id;
+}
 
 /** `from`/`to` default to the 30 days up to today in the tenant's zone. */
 async function dayRange(em: EntityManager, tenantId: string, range: { from?: string; to?: string }) {
