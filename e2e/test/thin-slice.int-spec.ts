@@ -3,7 +3,15 @@
 // sso.instances.v1 → connector-registry → GET /v1/applications through the gateway.
 import { dlqTopicOf, ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin } from '@org/contracts/testing';
-import { eventually, produce, readTopic, type ServiceProcess, startServiceProcess, untilConsumed } from '@org/testing';
+import {
+  eventually,
+  produce,
+  readTopic,
+  type ServiceProcess,
+  startServiceProcess,
+  untilConsumed,
+  gatewayCall,
+} from '@org/testing';
 import { randomUUID } from 'node:crypto';
 
 import { readFileSync } from 'node:fs';
@@ -35,18 +43,8 @@ describe('the thin slice through every service', () => {
     expect(codes).toEqual(running.map(() => 0));
   });
 
-  const api = async (method: string, path: string, key?: string, body?: unknown) => {
-    const res = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: {
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const api = (method: string, path: string, key?: string, body?: unknown) =>
+    gatewayCall(gateway.url)(method, path, key, body);
 
   it('answers /healthz and /readyz on every service', async () => {
     for (const s of running) {

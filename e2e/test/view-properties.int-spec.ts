@@ -4,7 +4,7 @@
 // snapshots racing their connection's events (R15). The served view must equal the model.
 import { connectorEventKey, newEvent, ssoEventKey, TOPICS } from '@org/contracts';
 import { dayOf, dayToIso } from '@org/days';
-import { eventually, produce, type ServiceProcess, startServiceProcess } from '@org/testing';
+import { eventually, produce, type ServiceProcess, startServiceProcess, gatewayCall } from '@org/testing';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,18 +99,8 @@ describe('the served view equals a model of R1 and R8–R15 (property-based)', (
     await Promise.all(running.map((s) => s.stop()));
   });
 
-  const api = async (method: string, path: string, key: string | undefined, body?: unknown) => {
-    const res = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: {
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const api = (method: string, path: string, key?: string, body?: unknown) =>
+    gatewayCall(gateway.url)(method, path, key, body);
   const ok = <T extends { status: number; body: unknown }>(res: T, status: number): T => {
     if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
     return res;

@@ -106,3 +106,22 @@ export async function startService(
       }),
   };
 }
+
+/** Polls `check` until it holds; gently (every `intervalMs`), so the polling itself does not load what is measured. */
+export async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs a benchmark's main; a failure is printed and exits 1, so no JSON line is mistaken for a result. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -6,7 +6,7 @@
 import { ssoEventKey, TOPICS } from '@org/contracts';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
 import { randomUUID } from 'node:crypto';
-import { benchEnv, startService } from './bench-env';
+import { benchEnv, startService, runBench } from './bench-env';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const USERS = 10_000;
@@ -147,7 +147,4 @@ async function untilCommitted(kafka: ReturnType<typeof createKafka>, groupId: st
   await admin.disconnect();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -4,11 +4,12 @@
 // Last line: one JSON object.
 import { estimateKey, instanceKey, newEvent, TOPICS, connectorEventKey } from '@org/contracts';
 import { dayOf, dayToIso } from '@org/days';
+import { aConnectionChange } from '@org/contracts/testing';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { benchEnv, type RunningService, startService } from './bench-env';
+import { benchEnv, type RunningService, startService, until, runBench } from './bench-env';
 
 const DAY = 86_400_000;
 const USERS = 1_000;
@@ -80,16 +81,9 @@ async function main() {
     await send(TOPICS.registryConnections, [
       {
         key: instanceKey(tenantId, instanceId),
-        value: newEvent('connection.connected', tenantId, {
-          connectionId,
-          instanceId,
-          appKey: 'bench',
-          kind: 'provisioning',
-          vendor: 'bench',
-          supportsLicenseTiers: true,
-          status: 'connected',
-          effectiveAt: from,
-          periods: [{ from, to: null }],
+        value: aConnectionChange('connection.connected', {
+          tenantId,
+          data: { connectionId, instanceId, effectiveAt: from },
         }),
       },
     ]);
@@ -166,15 +160,4 @@ async function main() {
   }
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -5,11 +5,12 @@
 // rebuild finished (timed from the event produced to the switch of generation in the
 // database), against one SQL scan over the same ranges and estimate intervals. Three sizes;
 // the figures of the largest, and how the time grows with the size. Last line: one JSON object.
-import { instanceKey, newEvent, TOPICS } from '@org/contracts';
+import { instanceKey, TOPICS } from '@org/contracts';
+import { aConnectionChange } from '@org/contracts/testing';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { benchEnv, type RunningService, startService } from './bench-env';
+import { benchEnv, type RunningService, startService, until, median, runBench } from './bench-env';
 
 const SIZES = (process.env.BENCH_SIZES ?? '2500,5000,10000').split(',').map(Number);
 const DAYS = 3 * 365;
@@ -62,8 +63,6 @@ function history(users: number, start: number) {
   return { ranges, snapshots };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main() {
   const bench = benchEnv('rebuild');
   const kafka = createKafka({ brokers: bench.brokers, clientId: 'bench-rebuild', topicPrefix: bench.topicPrefix });
@@ -78,22 +77,19 @@ async function main() {
     const tenantId = 'bench-tenant';
     const today = Math.floor(Date.now() / DAY);
     const start = (today - DAYS) * DAY;
-    const connectionEvent = (type: string, status: string, instanceId: string, connectionId: string) => {
+    const connectionEvent = (
+      type: 'connection.disconnected' | 'connection.deleted',
+      instanceId: string,
+      connectionId: string,
+    ) => {
       const from = new Date(start).toISOString();
       const to = new Date((today - 1) * DAY).toISOString();
       return {
         key: instanceKey(tenantId, instanceId),
         value: JSON.stringify(
-          newEvent(type, tenantId, {
-            connectionId,
-            instanceId,
-            appKey: 'bench',
-            kind: 'provisioning',
-            vendor: 'bench',
-            supportsLicenseTiers: true,
-            status,
-            effectiveAt: to,
-            periods: [{ from, to }],
+          aConnectionChange(type, {
+            tenantId,
+            data: { connectionId, instanceId, effectiveAt: to, periods: [{ from, to }] },
           }),
         ),
       };
@@ -139,7 +135,7 @@ async function main() {
       await producer.send({
         topic: `${bench.topicPrefix}${TOPICS.registryConnections}`,
         acks: -1,
-        messages: [connectionEvent('connection.disconnected', 'disconnected', instanceId, connectionId)],
+        messages: [connectionEvent('connection.disconnected', instanceId, connectionId)],
       });
       await until(async () => {
         const { rows } = await db.query(
@@ -168,7 +164,7 @@ async function main() {
       await producer.send({
         topic: `${bench.topicPrefix}${TOPICS.registryConnections}`,
         acks: -1,
-        messages: [connectionEvent('connection.deleted', 'deleted', instanceId, connectionId)],
+        messages: [connectionEvent('connection.deleted', instanceId, connectionId)],
       });
       await until(
         async () =>
@@ -216,15 +212,4 @@ async function main() {
   }
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -6,13 +6,14 @@
 // daily ones with churn; medians. Last line: one JSON object.
 import { connectorEventKey, estimateKey, instanceKey, newEvent, TOPICS } from '@org/contracts';
 import { dayOf, dayToIso } from '@org/days';
+import { aConnectionChange } from '@org/contracts/testing';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { benchEnv, type RunningService, startService } from './bench-env';
+import { benchEnv, type RunningService, startService, until, median, runBench } from './bench-env';
 
 const USERS = Number(process.env.BENCH_USERS ?? 50_000);
 const PAGE = 5_000;
@@ -45,8 +46,6 @@ function withChurn(users: User[]): User[] {
   }
   return next;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const bench = benchEnv('snapshot');
@@ -94,16 +93,9 @@ async function main() {
           {
             key: instanceKey(tenantId, c.instanceId),
             value: JSON.stringify(
-              newEvent('connection.connected', tenantId, {
-                connectionId: c.connectionId,
-                instanceId: c.instanceId,
-                appKey: 'bench',
-                kind: 'provisioning',
-                vendor: 'bench',
-                supportsLicenseTiers: true,
-                status: 'connected',
-                effectiveAt: from,
-                periods: [{ from, to: null }],
+              aConnectionChange('connection.connected', {
+                tenantId,
+                data: { connectionId: c.connectionId, instanceId: c.instanceId, effectiveAt: from },
               }),
             ),
           },
@@ -206,15 +198,4 @@ async function main() {
   }
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -10,9 +10,12 @@ import {
   estimateKey,
   instanceKey,
   newEvent,
+  type Period,
   provisioning as provisioningAnswer,
+  type RegistryConnectionEvent,
   TOPICS,
 } from '@org/contracts';
+import { aConnectionChange } from '@org/contracts/testing';
 import { query } from '@org/database';
 import { eventually, internalCall, produce, readTopic, startTestService, suiteEnv } from '@org/testing';
 import { randomUUID } from 'node:crypto';
@@ -42,18 +45,11 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
   const connected = [{ from: iso(10), to: null }];
   const disconnected = [{ from: iso(10), to: iso(3, 12) }];
 
-  const connectionEvent = (type: string, status: string, effectiveAt: string, periods: object[]) => ({
+  const connectionEvent = (type: RegistryConnectionEvent['type'], effectiveAt: string, periods: Period[]) => ({
     key: instanceKey(tenantId, instanceId),
-    value: newEvent(type, tenantId, {
-      connectionId,
-      instanceId,
-      appKey: 'figma',
-      kind: 'engagement',
-      vendor: 'figma',
-      supportsLicenseTiers: true,
-      status,
-      effectiveAt,
-      periods,
+    value: aConnectionChange(type, {
+      tenantId,
+      data: { connectionId, instanceId, appKey: 'figma', kind: 'engagement', vendor: 'figma', effectiveAt, periods },
     }),
   });
   const snapshot = (
@@ -146,8 +142,8 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       return true;
     });
     await produce(TOPICS.registryConnections, [
-      connectionEvent('connection.connected', 'connected', iso(10), connected),
-      connectionEvent('connection.disconnected', 'disconnected', iso(3, 12), disconnected),
+      connectionEvent('connection.connected', iso(10), connected),
+      connectionEvent('connection.disconnected', iso(3, 12), disconnected),
     ]);
 
     const expected = [
@@ -285,7 +281,7 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       after: { source: 'sso_estimate', provisionedUsers: 3 },
     });
 
-    const deleted = connectionEvent('connection.deleted', 'deleted', iso(2), disconnected);
+    const deleted = connectionEvent('connection.deleted', iso(2), disconnected);
     await produce(TOPICS.registryConnections, [deleted, deleted]);
     const body = await eventually(async () => {
       const b = await provisioning(day(12), day(0));
@@ -340,16 +336,15 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
     await produce(TOPICS.registryConnections, [
       {
         key: instanceKey(tenant, instance),
-        value: newEvent('connection.connected', tenant, {
-          connectionId: connection,
-          instanceId: instance,
-          appKey: 'zoom',
-          kind: 'provisioning',
-          vendor: 'zoom',
-          supportsLicenseTiers: false,
-          status: 'connected',
-          effectiveAt: connectedAt,
-          periods: [{ from: connectedAt, to: null }],
+        value: aConnectionChange('connection.connected', {
+          tenantId: tenant,
+          data: {
+            connectionId: connection,
+            instanceId: instance,
+            supportsLicenseTiers: false,
+            effectiveAt: connectedAt,
+            periods: [{ from: connectedAt, to: null }],
+          },
         }),
       },
     ]);

@@ -13,6 +13,7 @@ import {
   startTestService,
   suiteEnv,
 } from '@org/testing';
+import { aConnectionChange } from '@org/contracts/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
@@ -41,18 +42,11 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
     const connectionId = randomUUID();
     const from = new Date((today - YEARS_3) * DAY).toISOString();
     const to = new Date((today - 2) * DAY).toISOString();
-    const connection = (type: string, status: string) => ({
+    const connection = (type: 'connection.disconnected' | 'connection.deleted') => ({
       key: instanceKey(tenantId, instanceId),
-      value: newEvent(type, tenantId, {
-        connectionId,
-        instanceId,
-        appKey: 'zoom',
-        kind: 'provisioning',
-        vendor: 'zoom',
-        supportsLicenseTiers: true,
-        status,
-        effectiveAt: to,
-        periods: [{ from, to }],
+      value: aConnectionChange(type, {
+        tenantId,
+        data: { connectionId, instanceId, effectiveAt: to, periods: [{ from, to }] },
       }),
     });
     await produce(
@@ -67,7 +61,7 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
         }),
       })),
     );
-    await produce(TOPICS.registryConnections, [connection('connection.disconnected', 'disconnected')]);
+    await produce(TOPICS.registryConnections, [connection('connection.disconnected')]);
     await produce(TOPICS.connectorSnapshots, [
       {
         key: connectorEventKey(tenantId, connectionId),
@@ -98,7 +92,7 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
       // Estimates and the connection arrive on different topics: wait for both.
       return rows[0].connector === YEARS_3 - 2 && rows[0].estimated === 3 && rows[0].last === isoDay(0);
     }, 30_000);
-    return { tenantId, instanceId, connectionId, deleted: connection('connection.deleted', 'deleted') };
+    return { tenantId, instanceId, connectionId, deleted: connection('connection.deleted') };
   }
 
   it('lets readers see the old generation whole, then the new one, never a mix', async () => {

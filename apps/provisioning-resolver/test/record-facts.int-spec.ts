@@ -1,8 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { activityKey, estimateKey, instanceKey, TOPICS, newEvent } from '@org/contracts';
+import {
+  activityKey,
+  estimateKey,
+  instanceKey,
+  newEvent,
+  type Period,
+  type RegistryConnectionEvent,
+  TOPICS,
+} from '@org/contracts';
 import { query } from '@org/database';
 import { eventually, produce, startTestService, suiteEnv } from '@org/testing';
+import { aConnectionChange } from '@org/contracts/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadResolverConfig } from '../src/config';
@@ -19,27 +28,17 @@ describe('provisioning-resolver: the facts its views come from', () => {
     const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
     const instanceId = randomUUID();
     const connectionId = randomUUID();
-    const connection = (type: string, status: string, effectiveAt: string, periods: object[]) => ({
+    const connection = (type: RegistryConnectionEvent['type'], effectiveAt: string, periods: Period[]) => ({
       key: instanceKey(tenantId, instanceId),
-      value: newEvent(type, tenantId, {
-        connectionId,
-        instanceId,
-        appKey: 'zoom',
-        kind: 'provisioning',
-        vendor: 'zoom',
-        supportsLicenseTiers: true,
-        status,
-        effectiveAt,
-        periods,
-      }),
+      value: aConnectionChange(type, { tenantId, data: { connectionId, instanceId, effectiveAt, periods } }),
     });
     const open = [{ from: '2026-01-01T00:00:00.000Z', to: null }];
     const closed = [{ from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' }];
     await produce(TOPICS.registryConnections, [
-      connection('connection.connected', 'connected', '2026-01-01T00:00:00.000Z', open),
-      connection('connection.disconnected', 'disconnected', '2026-02-01T00:00:00.000Z', closed),
-      connection('connection.deleted', 'deleted', '2026-02-01T00:00:00.000Z', closed),
-      connection('connection.connected', 'connected', '2026-01-01T00:00:00.000Z', open), // a late replay
+      connection('connection.connected', '2026-01-01T00:00:00.000Z', open),
+      connection('connection.disconnected', '2026-02-01T00:00:00.000Z', closed),
+      connection('connection.deleted', '2026-02-01T00:00:00.000Z', closed),
+      connection('connection.connected', '2026-01-01T00:00:00.000Z', open), // a late replay
     ]);
     const estimate = (intervals: object[]) => ({
       key: estimateKey(tenantId, instanceId, 'ann'),
@@ -100,17 +99,7 @@ describe('provisioning-resolver: the facts its views come from', () => {
     await produce(TOPICS.registryConnections, [
       {
         key: instanceKey(tenantId, instanceId),
-        value: newEvent('connection.connected', tenantId, {
-          connectionId,
-          instanceId,
-          appKey: 'zoom',
-          kind: 'provisioning',
-          vendor: 'zoom',
-          supportsLicenseTiers: false,
-          status: 'connected',
-          effectiveAt: new Date().toISOString(),
-          periods: [],
-        }),
+        value: aConnectionChange('connection.connected', { tenantId, data: { connectionId, instanceId, periods: [] } }),
       },
     ]);
     await eventually(async () => {

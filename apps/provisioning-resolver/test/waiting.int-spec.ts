@@ -5,6 +5,7 @@ import { connectorEventKey, dlqTopicOf, instanceKey, newEvent, TOPICS } from '@o
 import { privateDatabase, produce, readTopic, startTestService, suiteEnv } from '@org/testing';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
+import { aConnectionChange } from '@org/contracts/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadResolverConfig } from '../src/config';
@@ -54,16 +55,9 @@ describe('provisioning-resolver: bounded waits', () => {
     await produce(TOPICS.registryConnections, [
       {
         key: instanceKey(tenantId, instanceId),
-        value: newEvent('connection.connected', tenantId, {
-          connectionId: known,
-          instanceId,
-          appKey: 'zoom',
-          kind: 'engagement',
-          vendor: 'zoom',
-          supportsLicenseTiers: false,
-          status: 'connected',
-          effectiveAt: from,
-          periods: [{ from, to: null }],
+        value: aConnectionChange('connection.connected', {
+          tenantId,
+          data: { connectionId: known, instanceId, kind: 'engagement', effectiveAt: from },
         }),
       },
     ]);

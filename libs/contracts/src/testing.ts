@@ -1,7 +1,7 @@
 // Valid example events for tests; override any field. A second entry point
 // (@org/contracts/testing) so production code never imports it.
 import { randomUUID } from 'node:crypto';
-import type { ConnectorSnapshotEvent, SsoAssignmentsEvent, SsoLoginEvent } from './index';
+import type { ConnectorSnapshotEvent, RegistryConnectionEvent, SsoAssignmentsEvent, SsoLoginEvent } from './index';
 
 type DataOverrides<E extends { data: unknown }> = Partial<Omit<E, 'data'>> & { data?: Partial<E['data']> };
 
@@ -64,3 +64,33 @@ export const aSnapshotPage = (o: DataOverrides<ConnectorSnapshotEvent> = {}): Co
     },
     o,
   );
+
+const STATUS_AFTER = {
+  'connection.connected': 'connected',
+  'connection.disconnected': 'disconnected',
+  'connection.reconnected': 'connected',
+  'connection.deleted': 'deleted',
+} as const;
+
+/** A `registry.connections.v1` event: the whole connection after `type`, connected now unless overridden. */
+export function aConnectionChange(
+  type: RegistryConnectionEvent['type'],
+  o: DataOverrides<RegistryConnectionEvent> = {},
+): RegistryConnectionEvent {
+  const effectiveAt = o.data?.effectiveAt ?? new Date().toISOString();
+  return envelope<RegistryConnectionEvent>(
+    type,
+    {
+      connectionId: randomUUID(),
+      instanceId: randomUUID(),
+      appKey: 'salesforce',
+      kind: 'provisioning',
+      vendor: 'acme',
+      supportsLicenseTiers: true,
+      status: STATUS_AFTER[type],
+      effectiveAt,
+      periods: [{ from: effectiveAt, to: null }],
+    },
+    o,
+  );
+}

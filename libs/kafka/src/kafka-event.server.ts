@@ -13,6 +13,7 @@ import {
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { EventProducer } from './event-producer';
+import { dlqValue } from './outbox';
 import { physicalTopic, type KafkaSettings } from './kafka-settings';
 import { query } from '@org/database';
 
@@ -306,12 +307,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       refused.map(({ message, partition, code, reason }) => ({
         key: message.key,
         // The reason travels both in headers (for tooling) and in the value (for people).
-        value: JSON.stringify({
-          error: { code, message: reason },
-          origin: { topic: origin, partition, offset: message.offset, timestamp: message.timestamp },
-          key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
-        }),
+        value: JSON.stringify(
+          dlqValue(
+            { code, message: reason },
+            { topic: origin, partition, offset: message.offset, timestamp: message.timestamp },
+            message.key?.toString() ?? null,
+            message.value?.toString() ?? null,
+          ),
+        ),
         headers: {
           'x-error-code': code,
           'x-error-message': reason.slice(0, 1000),

@@ -9,6 +9,19 @@ export interface OutgoingEvent {
 }
 
 /**
+ * The value of every DLQ message, from the consumer or from a background step: the reason, where
+ * the message came from, and the message as it came (its value as a string).
+ */
+export function dlqValue(
+  error: { code: ErrorCode; message: string },
+  origin: { topic: string; partition?: number; offset?: string; timestamp?: string },
+  key: string | null,
+  value: unknown,
+) {
+  return { error, origin, key, value: value === null || typeof value === 'string' ? value : JSON.stringify(value) };
+}
+
+/**
  * A message a background step gives up on, for `<topic>.dlq` through the outbox: the same
  * value as the consumer's own DLQ messages (`error`, `origin`, `key`, `value`), without the
  * Kafka headers, which the outbox does not carry.
@@ -19,11 +32,7 @@ export function dlqEntry(
   value: unknown,
   error: { code: ErrorCode; message: string },
 ): OutgoingEvent {
-  return {
-    topic: `${topic}.dlq`,
-    key,
-    value: { error, origin: { topic }, key, value: typeof value === 'string' ? value : JSON.stringify(value) },
-  };
+  return { topic: `${topic}.dlq`, key, value: dlqValue(error, { topic }, key, value) };
 }
 
 /**

@@ -17,20 +17,32 @@ export async function startTestService(
 }
 
 /** Calls a service the way the gateway does: internal credential and tenant header. */
+/** One JSON call: the answer's status and parsed body (null when empty). */
+async function callJson(url: string, method: string, headers: Record<string, string>, body?: unknown) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Calls a service as the gateway does: internal credential and tenant header. */
 export function internalCall(url: string, tenantId: string) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, {
+  return (method: string, path: string, body?: unknown) =>
+    callJson(
+      `${url}${path}`,
       method,
-      headers: {
-        'x-internal-token': process.env.INTERNAL_API_TOKEN!,
-        'x-tenant-id': tenantId,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+      { 'x-internal-token': process.env.INTERNAL_API_TOKEN!, 'x-tenant-id': tenantId },
+      body,
+    );
+}
+
+/** Calls the gateway as a client does: with a bearer key, or none. */
+export function gatewayCall(url: string) {
+  return (method: string, path: string, key?: string, body?: unknown) =>
+    callJson(`${url}${path}`, method, key ? { authorization: `Bearer ${key}` } : {}, body);
 }
 
 /**

@@ -25,8 +25,9 @@ const PAGE = `<!doctype html>
 @Public()
 @Controller('docs')
 export class DocsHttpController {
-  private readonly openApi = openApiDocument();
-  private readonly asyncApi = asyncApiDocument();
+  // Built on first request, not at start-up, and kept: the schemas do not change while running.
+  private openApi?: object;
+  private asyncApi?: object;
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
@@ -37,13 +38,13 @@ export class DocsHttpController {
   /** SPEC §5 as OpenAPI 3.1. */
   @Get('openapi.json')
   openapi() {
-    return this.openApi;
+    return (this.openApi ??= openApiDocument());
   }
 
   /** SPEC §4 as AsyncAPI 3. */
   @Get('asyncapi.json')
   asyncapi() {
-    return this.asyncApi;
+    return (this.asyncApi ??= asyncApiDocument());
   }
 
   @Get('ui/:file')

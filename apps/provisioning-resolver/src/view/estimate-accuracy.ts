@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
-import { isoToDay } from '@org/days';
+import { isoToDay, mergeRanges } from '@org/days';
 import type { ConnectorRange } from '../connector/connector-user.entity';
 import type { ViewDay } from './view-days';
 
@@ -17,11 +17,13 @@ export interface AccuracyDay {
 /** Users are matched by e-mail, case-insensitively: an app's user ids are not the SSO platform's. */
 const personOf = (email: string) => email.toLowerCase();
 
+/** Ranges of indexes into the connector days (both ends included), per source. */
 interface Person {
-  /** Index ranges [lo, hi) into the connector days, per source. */
-  estimate: Array<[number, number]>;
-  connector: Array<[number, number]>;
+  estimate: IndexRange[];
+  connector: IndexRange[];
 }
+
+type IndexRange = { from: number; to: number };
 
 /**
  * How close the SSO estimate came to what the connector saw, on every connector day that
@@ -54,7 +56,7 @@ export async function estimateAccuracy(
     for (const i of e.intervals) {
       const lo = firstIndexAtLeast(dayNumbers, isoToDay(i.from));
       const hi = i.to === null ? days.length : firstIndexAtLeast(dayNumbers, isoToDay(i.to) + 1);
-      if (lo < hi) personNamed(e.email).estimate.push([lo, hi]);
+      if (lo < hi) personNamed(e.email).estimate.push({ from: lo, to: hi - 1 });
     }
   }
 
@@ -77,7 +79,7 @@ export async function estimateAccuracy(
         for (let k = lo; k < hi; ) {
           let end = k + 1;
           while (end < hi && indexes[end] === indexes[end - 1] + 1) end++;
-          personNamed(r.e).connector.push([indexes[k], indexes[end - 1] + 1]);
+          personNamed(r.e).connector.push({ from: indexes[k], to: indexes[end - 1] });
           k = end;
         }
       }
@@ -88,8 +90,8 @@ export async function estimateAccuracy(
   const provisioned = new Array<number>(days.length + 1).fill(0);
   const both = new Array<number>(days.length + 1).fill(0);
   for (const p of people.values()) {
-    const e = union(p.estimate);
-    const c = union(p.connector);
+    const e = mergeRanges(p.estimate) as IndexRange[];
+    const c = mergeRanges(p.connector) as IndexRange[];
     mark(estimated, e);
     mark(provisioned, c);
     mark(both, intersect(e, c));
@@ -115,10 +117,10 @@ export async function estimateAccuracy(
 }
 
 /** +1 where each range starts, −1 after it ends: a running sum then counts per index. */
-function mark(counts: number[], ranges: Array<[number, number]>): void {
-  for (const [lo, hi] of ranges) {
-    counts[lo]++;
-    counts[hi]--;
+function mark(counts: number[], ranges: IndexRange[]): void {
+  for (const r of ranges) {
+    counts[r.from]++;
+    counts[r.to + 1]--;
   }
 }
 
@@ -133,26 +135,15 @@ function firstIndexAtLeast(sorted: number[], value: number): number {
   return lo;
 }
 
-function union(ranges: Array<[number, number]>): Array<[number, number]> {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: Array<[number, number]> = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-
-function intersect(a: Array<[number, number]>, b: Array<[number, number]>): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
+function intersect(a: IndexRange[], b: IndexRange[]): IndexRange[] {
+  const out: IndexRange[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    const lo = Math.max(a[i][0], b[j][0]);
-    const hi = Math.min(a[i][1], b[j][1]);
-    if (lo < hi) out.push([lo, hi]);
-    if (a[i][1] < b[j][1]) i++;
+    const from = Math.max(a[i].from, b[j].from);
+    const to = Math.min(a[i].to, b[j].to);
+    if (from <= to) out.push({ from, to });
+    if (a[i].to < b[j].to) i++;
     else j++;
   }
   return out;

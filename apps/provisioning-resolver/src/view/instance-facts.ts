@@ -14,6 +14,8 @@ export interface FactScope {
   generation: 'serving' | 'rebuilt';
   /** Leave this connection out as if deleted (the delete preview). */
   without?: string;
+  /** The tenant's zone when the caller has it already. */
+  timeZone?: string;
 }
 
 export async function timeZoneOf(em: EntityManager, tenantId: string): Promise<string> {
@@ -51,7 +53,7 @@ export async function loadInstanceFacts(
   );
   const ids = kept.map((c) => c.connection_id);
   // One after another: queries of one transaction share one connection.
-  const timeZone = await timeZoneOf(em, scope.tenantId);
+  const timeZone = scope.timeZone ?? (await timeZoneOf(em, scope.tenantId));
   const snapshots = await (ids.length
     ? query<{ connection_id: string; at: number; active_users: number; tiers: Record<string, number> }>(
         em,

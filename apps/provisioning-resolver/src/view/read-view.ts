@@ -3,7 +3,7 @@ import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { NotFoundError } from '@org/errors';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
-import type { ViewStateRow } from './refresh-view';
+import { rebuildOf, VIEW_STATE_COLUMNS, type ViewStateRow } from './refresh-view';
 import { type ViewDay, viewDays } from './view-days';
 
 export interface InstanceView {
@@ -19,9 +19,7 @@ export async function viewStateOf(
 ): Promise<ViewStateRow | undefined> {
   const [state] = await query<ViewStateRow>(
     em,
-    `select instance_id, tenant_id, generation, first_day::text, last_day::text, rebuild_generation,
-            rebuild_cursor::text, rebuild_progress, rebuild_reason, rebuild_connection_id
-     from view_state where instance_id = ? and tenant_id = ?`,
+    `select ${VIEW_STATE_COLUMNS} from view_state where instance_id = ? and tenant_id = ?`,
     [instanceId, tenantId],
   );
   if (state) return state;
@@ -136,11 +134,7 @@ export async function storedViewJson(
     [dayToIso(from), dayToIso(to), instanceId, tenantId],
   );
   if (!row || row.n !== to - from + 1) return null;
-  const rebuild =
-    row.rebuild_generation === null
-      ? { status: 'idle', progress: 1, generation: row.generation }
-      : { status: 'rebuilding', progress: row.rebuild_progress, generation: row.generation };
-  return `{"instanceId":${JSON.stringify(instanceId)},"rebuild":${JSON.stringify(rebuild)},"days":${row.days}}`;
+  return `{"instanceId":${JSON.stringify(instanceId)},"rebuild":${JSON.stringify(rebuildOf(row))},"days":${row.days}}`;
 }
 
 export async function todayOf(em: EntityManager, tenantId: string): Promise<number> {

@@ -7,7 +7,7 @@ import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { addToOutbox, PollLoop } from '@org/kafka';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
-import { lockViewState, type ViewStateRow, writeViewDays } from './refresh-view';
+import { lockViewState, VIEW_STATE_COLUMNS, type ViewStateRow, writeViewDays } from './refresh-view';
 import { viewDays } from './view-days';
 
 export type RebuildReason = 'connection_deleted' | 'time_zone_changed';
@@ -84,9 +84,7 @@ export class RebuildViewService implements OnApplicationBootstrap, OnModuleDestr
     return this.orm.em.fork().transactional(async (em) => {
       const [state] = await query<ViewStateRow>(
         em,
-        `select instance_id, tenant_id, generation, first_day::text, last_day::text, rebuild_generation,
-                rebuild_cursor::text, rebuild_progress, rebuild_reason, rebuild_connection_id
-         from view_state where rebuild_generation is not null
+        `select ${VIEW_STATE_COLUMNS} from view_state where rebuild_generation is not null
          order by instance_id limit 1 for update skip locked`,
       );
       if (!state) return 0;

@@ -27,6 +27,20 @@ export interface ViewStateRow {
   rebuild_connection_id: string | null;
 }
 
+/** The columns of a ViewStateRow, days as text. */
+export const VIEW_STATE_COLUMNS = `instance_id, tenant_id, generation, first_day::text, last_day::text, rebuild_generation,
+  rebuild_cursor::text, rebuild_progress, rebuild_reason, rebuild_connection_id`;
+
+/** What readers are told of an instance's rebuild (SPEC §5): idle, or rebuilding with progress. */
+export function rebuildOf(
+  state: Pick<ViewStateRow, 'generation' | 'rebuild_generation' | 'rebuild_progress'> | undefined,
+) {
+  if (!state || state.rebuild_generation === null) {
+    return { status: 'idle' as const, progress: 1, generation: state?.generation ?? 1 };
+  }
+  return { status: 'rebuilding' as const, progress: state.rebuild_progress, generation: state.generation };
+}
+
 /** Locks the instance's view state, creating it (generation 1, no day yet) the first time. */
 export async function lockViewState(
   em: EntityManager,
@@ -42,9 +56,7 @@ export async function lockViewState(
   );
   const [state] = await query<ViewStateRow>(
     em,
-    `select instance_id, tenant_id, generation, first_day::text, last_day::text, rebuild_generation,
-            rebuild_cursor::text, rebuild_progress, rebuild_reason, rebuild_connection_id
-     from view_state where instance_id = ? for update`,
+    `select ${VIEW_STATE_COLUMNS} from view_state where instance_id = ? for update`,
     [instanceId],
   );
   return state;
@@ -69,11 +81,14 @@ export async function refreshViews(em: EntityManager, touched: TouchedDays[]): P
     }
   }
   const events: OutgoingEvent[] = [];
+  const zones = new Map<string, string>();
   for (const id of [...byInstance.keys()].sort()) {
     const t = byInstance.get(id)!;
     const state = await lockViewState(em, t.instanceId, t.tenantId, t.from);
     if (state.tenant_id !== t.tenantId) continue; // a fact naming another tenant's instance never reaches its view
-    const today = dayOf(Date.now(), await timeZoneOf(em, t.tenantId));
+    if (!zones.has(t.tenantId)) zones.set(t.tenantId, await timeZoneOf(em, t.tenantId));
+    const timeZone = zones.get(t.tenantId)!;
+    const today = dayOf(Date.now(), timeZone);
     const first = isoToDay(state.first_day);
     const last = isoToDay(state.last_day);
     const newFirst = Math.min(first, t.from);
@@ -91,12 +106,12 @@ export async function refreshViews(em: EntityManager, touched: TouchedDays[]): P
       dayToIso(newLast),
       t.instanceId,
     ]);
-    await recompute(em, state, 'serving', state.generation, parts);
+    await recompute(em, state, timeZone, 'serving', state.generation, parts);
     if (state.rebuild_generation !== null) {
       // Days the rebuild has passed are kept up to date in its generation too.
       const cursor = isoToDay(state.rebuild_cursor!);
       const built = parts.map((p) => ({ from: p.from, to: Math.min(p.to, cursor - 1) })).filter((p) => p.from <= p.to);
-      await recompute(em, state, 'rebuilt', state.rebuild_generation, built);
+      await recompute(em, state, timeZone, 'rebuilt', state.rebuild_generation, built);
     }
     for (const p of parts) events.push(daysChanged(state, p.from, p.to));
   }
@@ -106,6 +121,7 @@ export async function refreshViews(em: EntityManager, touched: TouchedDays[]): P
 async function recompute(
   em: EntityManager,
   state: ViewStateRow,
+  timeZone: string,
   generation: 'serving' | 'rebuilt',
   number: number,
   parts: Array<{ from: number; to: number }>,
@@ -115,7 +131,7 @@ async function recompute(
   const to = Math.max(...parts.map((p) => p.to));
   const facts = await loadInstanceFacts(
     em,
-    { instanceId: state.instance_id, tenantId: state.tenant_id, generation },
+    { instanceId: state.instance_id, tenantId: state.tenant_id, generation, timeZone },
     from,
     to,
   );

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { estimateAccuracy } from './estimate-accuracy';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
 import { readViewDays, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
-import type { ViewStateRow } from './refresh-view';
+import { rebuildOf } from './refresh-view';
 import { type ViewDay, viewDays } from './view-days';
 
 /** SPEC §5: at most this many days in one answer. */
@@ -148,13 +148,6 @@ async function dayRange(em: EntityManager, tenantId: string, range: { from?: str
     throw new ValidationError(`at most ${MAX_DAYS} days per request`, [{ field: 'to', message: 'range too long' }]);
   }
   return { from, to };
-}
-
-function rebuildOf(state: ViewStateRow | undefined) {
-  if (!state || state.rebuild_generation === null) {
-    return { status: 'idle' as const, progress: 1, generation: state?.generation ?? 1 };
-  }
-  return { status: 'rebuilding' as const, progress: state.rebuild_progress, generation: state.generation };
 }
 
 const dayView = (d: ViewDay) => ({
