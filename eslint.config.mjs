@@ -35,6 +35,7 @@ export default [
             },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],
@@ -49,6 +50,10 @@ export default [
     rules: {
       'no-restricted-imports': ['error', { paths: ['@org/testing', '@org/contracts/testing'] }],
     },
+  },
+  {
+    files: ['apps/dashboard/src/**/*.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],

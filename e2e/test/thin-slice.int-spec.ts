@@ -8,33 +8,20 @@ import {
   produce,
   readTopic,
   type ServiceProcess,
-  startServiceProcess,
+  startProduct,
   untilConsumed,
   gatewayCall,
 } from '@org/testing';
 import { randomUUID } from 'node:crypto';
-
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-interface ServiceInfo {
-  name: string;
-  portVar: string;
-  urlVar?: string;
-}
-const services: ServiceInfo[] = JSON.parse(readFileSync(join(__dirname, '../../tools/services.json'), 'utf8'));
-const SERVICES = services.filter((s) => s.name !== 'gateway');
 
 describe('the thin slice through every service', () => {
   const running: ServiceProcess[] = [];
   let gateway: ServiceProcess;
 
   beforeAll(async () => {
-    const backends = await Promise.all(SERVICES.map((s) => startServiceProcess(s.name, s.portVar, {})));
-    running.push(...backends);
-    const urls = Object.fromEntries(SERVICES.map((s, i) => [s.urlVar!, backends[i].url]));
-    gateway = await startServiceProcess('gateway', 'GATEWAY_PORT', urls);
-    running.push(gateway);
+    const product = await startProduct();
+    gateway = product.gateway;
+    running.push(...product.all);
   }, 180_000);
 
   afterAll(async () => {

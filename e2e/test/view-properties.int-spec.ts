@@ -4,10 +4,8 @@
 // snapshots racing their connection's events (R15). The served view must equal the model.
 import { connectorEventKey, newEvent, ssoEventKey, TOPICS } from '@org/contracts';
 import { dayOf, dayToIso } from '@org/days';
-import { eventually, produce, type ServiceProcess, startServiceProcess, gatewayCall } from '@org/testing';
+import { eventually, produce, type ServiceProcess, startProduct, gatewayCall } from '@org/testing';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   expectedDay,
   type LifecycleOp,
@@ -20,14 +18,6 @@ const HOUR = 3_600_000;
 const HORIZON_DAYS = 12;
 const RUNS = Number(process.env.VIEW_PROPERTY_RUNS ?? 8);
 const USERS = ['u1', 'u2', 'u3', 'u4', 'u5'];
-
-interface ServiceInfo {
-  name: string;
-  portVar: string;
-  urlVar?: string;
-}
-const services: ServiceInfo[] = JSON.parse(readFileSync(join(__dirname, '../../tools/services.json'), 'utf8'));
-const BACKENDS = services.filter((s) => s.name !== 'gateway');
 
 // --- generators: times are whole hours before the run starts, so everything is in the past ---
 
@@ -86,13 +76,9 @@ describe('the served view equals a model of R1 and R8–R15 (property-based)', (
   let gateway: ServiceProcess;
 
   beforeAll(async () => {
-    const backends = await Promise.all(
-      BACKENDS.map((s) => startServiceProcess(s.name, s.portVar, { RESOLVER_CONNECTION_WAIT_MS: '600000' })),
-    );
-    running.push(...backends);
-    const urls = Object.fromEntries(BACKENDS.map((s, i) => [s.urlVar!, backends[i].url]));
-    gateway = await startServiceProcess('gateway', 'GATEWAY_PORT', urls);
-    running.push(gateway);
+    const product = await startProduct({ RESOLVER_CONNECTION_WAIT_MS: '600000' });
+    gateway = product.gateway;
+    running.push(...product.all);
   }, 180_000);
 
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ServiceModule } from '@org/service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import type { GatewayConfig } from './config';
+import { DashboardHttpController } from './dashboard/dashboard.http.controller';
 import { gatewayDatabase } from './database';
 import { DocsHttpController } from './docs/docs.http.controller';
 import { RoutingModule } from './routing/routing.module';
@@ -18,7 +19,7 @@ export class AppModule {
         TenantModule,
         RoutingModule,
       ],
-      controllers: [DocsHttpController],
+      controllers: [DocsHttpController, DashboardHttpController],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }

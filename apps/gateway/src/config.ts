@@ -1,4 +1,6 @@
 import { commonEnv, loadConfig, portSchema } from '@org/config';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 export const gatewayEnv = z.object({
@@ -10,7 +12,16 @@ export const gatewayEnv = z.object({
   SSO_INGEST_URL: z.url().default('http://127.0.0.1:8081'),
   CONNECTOR_REGISTRY_URL: z.url().default('http://127.0.0.1:8082'),
   PROVISIONING_RESOLVER_URL: z.url().default('http://127.0.0.1:8083'),
+  /** The built dashboard (tools/build-dashboard.mjs), served at `/`. */
+  DASHBOARD_DIR: z.string().default(join(workspaceRoot(), 'dist/apps/dashboard')),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 
 export const loadGatewayConfig = (env = process.env) => loadConfig(gatewayEnv, env);
+
+/** The checkout this gateway runs from (from source or from dist/): the folder with nx.json. */
+function workspaceRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}

@@ -1,0 +1,68 @@
+// The gateway's API as the dashboard uses it (SPEC §5). Shapes come from libs/contracts as
+// types only: nothing of zod reaches the browser.
+import type * as api from '@org/contracts';
+import type { z } from 'zod';
+
+export type TenantSettings = z.infer<typeof api.tenantSettings>;
+export type Applications = z.infer<typeof api.applications>;
+export type Application = Applications['items'][number];
+export type Instance = Application['instances'][number];
+export type Eligibility = z.infer<typeof api.eligibility>;
+export type Connection = z.infer<typeof api.connection>;
+export type SsoConnection = z.infer<typeof api.ssoConnection>;
+export type DeletePreview = z.infer<typeof api.deletePreview>;
+export type Provisioning = z.infer<typeof api.provisioning>;
+export type ViewDay = Provisioning['days'][number];
+
+/** An answer in the SPEC's error body; `code` is one of its codes. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiClient {
+  get<T>(path: string): Promise<T>;
+  send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+}
+
+export function apiClient(key: string): ApiClient {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    let answer: Response;
+    try {
+      answer = await fetch(path, {
+        method,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'The platform did not answer. Check the connection and try again.');
+    }
+    const text = await answer.text();
+    const parsed = text ? safeJson(text) : undefined;
+    if (!answer.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ApiError(answer.status, error?.code ?? 'HTTP_' + answer.status, error?.message ?? answer.statusText);
+    }
+    return parsed as T;
+  };
+  return {
+    get: (path) => call('GET', path),
+    send: (method, path, body) => call(method, path, body),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

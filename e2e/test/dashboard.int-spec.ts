@@ -1,0 +1,202 @@
+// The dashboard in a real browser: Playwright (playwright-core) driving Debian's chromium
+// against the four services, each in its own process as `npm start` runs them. Screenshots
+// of each step land in test-output/screenshots.
+import { connectorEventKey, ssoEventKey, TOPICS } from '@org/contracts';
+import { aLogin, aSnapshotPage } from '@org/contracts/testing';
+import { eventually, gatewayCall, produce, type ServiceProcess, startProduct } from '@org/testing';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(__dirname, '../../test-output/screenshots');
+const DAY = 86_400_000;
+const HISTORY_DAYS = 700;
+
+const ago = (days: number, hour = 12) =>
+  new Date(Math.floor(Date.now() / DAY) * DAY - days * DAY + hour * 3_600_000).toISOString();
+
+describe('the dashboard in a browser', () => {
+  const running: ServiceProcess[] = [];
+  let gateway: ServiceProcess;
+  let browser: Browser;
+  let page: Page;
+  let key: string;
+  let zoomInstance: string;
+  const api = (method: string, path: string, body?: unknown) => gatewayCall(gateway.url)(method, path, key, body);
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
+    mkdirSync(SHOTS, { recursive: true });
+    // One-day rebuild steps: a rebuild of this history takes long enough to be watched.
+    const product = await startProduct({ RESOLVER_REBUILD_STEP_DAYS: '1' });
+    gateway = product.gateway;
+    running.push(...product.all);
+
+    // A tenant with Zoom (SSO logins for two years, connected with tiers) and Canva (social logins only).
+    const tenant = await gatewayCall(gateway.url)('POST', '/v1/tenants', process.env.ADMIN_API_KEY, {
+      name: 'Dashboard Co',
+    });
+    key = tenant.body.apiKey;
+    const tenantId = tenant.body.tenantId;
+    const sso = (await api('POST', '/v1/sso-connections', { platform: 'okta', name: 'Okta prod' })).body;
+    const zoom = { ssoConnectionId: sso.id, ssoAppId: 'zoom-1', appKey: 'zoom', appName: 'Zoom' };
+    const canva = { ssoConnectionId: sso.id, ssoAppId: 'canva-1', appKey: 'canva', appName: 'Canva' };
+    const logins = [];
+    for (let d = HISTORY_DAYS; d >= 1; d -= 5)
+      for (const u of ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'])
+        logins.push(
+          aLogin({ tenantId, data: { ...zoom, userId: u, email: `${u}@dash.example`, method: 'sso', at: ago(d) } }),
+        );
+    for (const u of ['c1', 'c2'])
+      logins.push(
+        aLogin({ tenantId, data: { ...canva, userId: u, email: `${u}@dash.example`, method: 'social', at: ago(3) } }),
+      );
+    await produce(
+      TOPICS.ssoEvents,
+      logins.map((e) => ({ key: ssoEventKey(tenantId, e.data.ssoConnectionId, e.data.ssoAppId), value: e })),
+    );
+    const apps = await eventually(async () => {
+      const items = (await api('GET', '/v1/applications')).body.items;
+      return items.length === 2 ? items : null;
+    });
+    zoomInstance = apps.find((a: { appKey: string }) => a.appKey === 'zoom').instances[0].instanceId;
+    const connection = await api('POST', '/v1/connections', {
+      instanceId: zoomInstance,
+      kind: 'provisioning',
+      vendor: 'SCIM',
+      supportsLicenseTiers: true,
+      effectiveAt: ago(40),
+    });
+    expect(connection.status).toBe(201);
+    const user = (n: number, tier: string, status = 'active') => ({
+      userId: `u${n}`,
+      email: `u${n}@dash.example`,
+      tier,
+      status,
+    });
+    const first = [1, 2, 3, 4, 5].map((n) => user(n, 'Pro')).concat([6, 7, 8].map((n) => user(n, 'Viewer')));
+    const later = [...first, user(9, 'Viewer'), user(10, 'Pro', 'suspended')];
+    const snapshots = [
+      ...[first.slice(0, 4), first.slice(4)].map((users, i) =>
+        aSnapshotPage({
+          tenantId,
+          data: { connectionId: connection.body.id, syncId: 'sync-1', asOf: ago(30), page: i + 1, pageCount: 2, users },
+        }),
+      ),
+      aSnapshotPage({
+        tenantId,
+        data: { connectionId: connection.body.id, syncId: 'sync-2', asOf: ago(10), users: later },
+      }),
+    ];
+    await produce(
+      TOPICS.connectorSnapshots,
+      snapshots.map((e) => ({ key: connectorEventKey(tenantId, e.data.connectionId), value: e })),
+    );
+    await eventually(async () => {
+      const days = (await api('GET', `/v1/instances/${zoomInstance}/provisioning`)).body.days;
+      return days?.at(-1)?.source === 'connector' && days.at(-1).provisionedUsers === 9;
+    }, 60_000);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(running.map((s) => s.stop()));
+  });
+
+  it('refuses a wrong key, then signs in with the tenant key', async () => {
+    await page.goto(`${gateway.url}/`);
+    await page.getByLabel('tenant key').fill('pk_not_a_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByRole('alert'), 'That key is not valid');
+    await page.getByLabel('tenant key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByTestId('tenant'), 'Dashboard Co · UTC');
+    await page.getByTestId('applications').waitFor();
+    expect(await page.locator('tr[data-app]').count()).toBe(2);
+  });
+
+  it('shows an instance’s chart by source and by tier, with its connect marker', async () => {
+    await page.locator('tr[data-app=zoom]').getByRole('button', { name: 'View' }).click();
+    const bars = page.locator('[data-testid=chart] g.bar');
+    await eventually(async () => (await bars.count()) === 90);
+    const sources = await bars.evaluateAll((all) => all.map((b) => b.getAttribute('data-source')));
+    // Connected 40 days ago, first snapshot 30 days ago: estimate, then the connector.
+    expect(sources.slice(0, 50).every((s) => s === 'sso_estimate')).toBe(true);
+    expect(sources.slice(-30).every((s) => s === 'connector')).toBe(true);
+    expect(await page.locator('[data-testid=chart] [data-series=awaiting]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=chart] [data-marker=connect]').count()).toBe(1);
+    expect(await page.locator('[data-testid=chart] .bar').last().getAttribute('data-provisioned')).toBe('9');
+    await shot('1-instance-by-source');
+
+    await page.getByLabel('bars').selectOption('tier');
+    const lastBar = page.locator('[data-testid=chart] .bar').last();
+    await eventually(async () => (await lastBar.locator('[data-series="tier:Pro"]').count()) === 1);
+    expect(await lastBar.locator('[data-series="tier:Viewer"]').count()).toBe(1);
+    await shot('2-instance-by-tier');
+  });
+
+  it('shows why an app with only social logins cannot be connected, and the refusal when tried', async () => {
+    const canva = page.locator('tr[data-app=canva]');
+    await expectText(canva.getByTestId('reason'), 'only social logins');
+    await canva.getByRole('button', { name: 'Connect…' }).click();
+    const form = page.getByTestId('connect-form');
+    await form.locator('input[name=vendor]').fill('Canva SCIM');
+    await form.getByRole('button', { name: 'Connect' }).click();
+    await expectText(page.getByTestId('message'), 'only social logins');
+    await shot('3-refused-social-only');
+  });
+
+  it('disconnects, previews the delete, deletes, shows the rebuild and then the estimate on every day', async () => {
+    await page.locator('tr[data-app=zoom]').getByRole('button', { name: 'View' }).click();
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await expectText(page.getByTestId('connection-status'), 'disconnected');
+    expect(await page.locator('[data-testid=chart] [data-marker=disconnect]').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const preview = page.getByTestId('delete-preview');
+    await preview.waitFor();
+    // Every day with connector data changes: 30 days of snapshots and the 10 awaiting the first sync keep their estimate.
+    expect(Number((await preview.getByTestId('changed-days').textContent())!.split(' ')[0])).toBeGreaterThanOrEqual(30);
+    await shot('4-delete-preview');
+
+    const seen = recordRebuildStatus(page);
+    await preview.getByRole('button', { name: 'Delete connection' }).click();
+    await page.getByTestId('rebuild-progress').waitFor();
+    await page.locator('[data-testid=rebuild-status][data-done]').waitFor({ timeout: 120_000 });
+    await shot('5-rebuilt');
+    // The page showed the rebuild under way (a percentage) before it showed it finished.
+    expect((await seen()).some((text) => /^Rebuilding: \d+ %$/.test(text))).toBe(true);
+
+    const bars = page.locator('[data-testid=chart] g.bar');
+    await eventually(async () => {
+      const sources = await bars.evaluateAll((all) => all.map((b) => b.getAttribute('data-source')));
+      return sources.length === 90 && sources.every((s) => s === 'sso_estimate');
+    });
+    const view = (await api('GET', `/v1/instances/${zoomInstance}/provisioning?from=${ago(700).slice(0, 10)}`)).body;
+    expect(view.days.every((d: { source: string }) => d.source === 'sso_estimate')).toBe(true);
+    expect(await page.locator('tr[data-app=zoom] .badge').textContent()).toBe('not connected');
+  });
+});
+
+async function expectText(locator: ReturnType<Page['locator']>, text: string) {
+  await eventually(async () => ((await locator.textContent()) ?? '').includes(text), 20_000);
+}
+
+/** Every text the rebuild status shows, from now on (watched in the page, so no change is missed between polls). */
+function recordRebuildStatus(page: Page): () => Promise<string[]> {
+  void page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { rebuildSeen: string[] }).rebuildSeen = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid=rebuild-status]')?.textContent;
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { rebuildSeen: string[] }).rebuildSeen);
+}
