@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ServiceModule } from '@org/service';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { TenantKeys } from './auth/tenant-keys';
 import type { GatewayConfig } from './config';
 import { DashboardHttpController } from './dashboard/dashboard.http.controller';
 import { gatewayDatabase } from './database';
@@ -20,7 +21,7 @@ export class AppModule {
         RoutingModule,
       ],
       controllers: [DocsHttpController, DashboardHttpController],
-      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
+      providers: [TenantKeys, { provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }
 }

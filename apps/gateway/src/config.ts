@@ -13,6 +13,10 @@ export const gatewayEnv = z.object({
   CONNECTOR_REGISTRY_URL: z.url().default('http://127.0.0.1:8082'),
   PROVISIONING_RESOLVER_URL: z.url().default('http://127.0.0.1:8083'),
   /** The built dashboard (tools/build-dashboard.mjs), served at `/`. */
+  /** Recent view answers kept by the gateway (0 turns the cache off), dropped on resolver.views.v1. */
+  GATEWAY_VIEW_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
+  /** The longest a cached view answer is served, should a change never be heard of. */
+  GATEWAY_VIEW_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   DASHBOARD_DIR: z.string().default(join(workspaceRoot(), 'dist/apps/dashboard')),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { startService } from '@org/service';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config';
+import { answerCachedReads } from './view-cache/cached-reads';
 
 const config = loadGatewayConfig();
-void startService(AppModule.forRoot(config), config.GATEWAY_PORT, config.GATEWAY_HOST);
+void startService(AppModule.forRoot(config), config.GATEWAY_PORT, config.GATEWAY_HOST, answerCachedReads);

@@ -14,8 +14,11 @@ export async function startService(
   module: Parameters<typeof NestFactory.create>[0],
   port: number,
   host = '127.0.0.1',
+  /** Runs before Nest's own middleware is mounted (`app.use` here comes first). */
+  beforeRoutes?: (app: INestApplication) => void,
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
+  beforeRoutes?.(app);
   await configureService(app);
   await app.listen(port, host);
   const shutdown = (signal: string) => {

@@ -72,18 +72,21 @@ interface ServiceEntry {
 
 /**
  * The whole product as `npm start` runs it (tools/services.json): the services behind the
- * gateway with `env`, then the gateway pointed at them. `all` lists the gateway last.
+ * gateway with `env`, then the gateway (with `gatewayEnv`) pointed at them. `all` lists the gateway last.
  */
 export async function startProduct(
   env: NodeJS.ProcessEnv = {},
+  gatewayEnv: NodeJS.ProcessEnv = {},
 ): Promise<{ gateway: ServiceProcess; all: ServiceProcess[] }> {
   const entries: ServiceEntry[] = JSON.parse(readFileSync(join(root, 'tools/services.json'), 'utf8'));
   const backends = entries.filter((s) => s.name !== 'gateway');
   const started = await Promise.all(backends.map((s) => startServiceProcess(s.name, s.portVar, env)));
   const urls = Object.fromEntries(backends.map((s, i) => [s.urlVar!, started[i].url]));
-  const gateway = await startServiceProcess('gateway', 'GATEWAY_PORT', urls).catch(async (error) => {
-    await Promise.all(started.map((s) => s.stop()));
-    throw error;
-  });
+  const gateway = await startServiceProcess('gateway', 'GATEWAY_PORT', { ...gatewayEnv, ...urls }).catch(
+    async (error) => {
+      await Promise.all(started.map((s) => s.stop()));
+      throw error;
+    },
+  );
   return { gateway, all: [...started, gateway] };
 }

@@ -3,6 +3,7 @@ import { DomainError, NotFoundError } from '@org/errors';
 import { INTERNAL_TOKEN_HEADER, SERVICE_CONFIG, TENANT_HEADER } from '@org/service';
 import { CurrentTenant } from '../auth/api-key.guard';
 import type { GatewayConfig } from '../config';
+import { type CachedAnswer, ViewCache } from '../view-cache/view-cache';
 import { upstreamOf } from './routes';
 
 interface ForwardRequest {
@@ -15,7 +16,7 @@ interface ForwardRequest {
 interface ForwardResponse {
   status(code: number): ForwardResponse;
   setHeader(name: string, value: string): void;
-  send(body?: string): void;
+  send(body?: Buffer): void;
   end(): void;
 }
 
@@ -27,12 +28,21 @@ const UPSTREAM_TIMEOUT_MS = 15_000;
  */
 @Controller()
 export class ForwardHttpController {
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
+    private readonly cache: ViewCache,
+  ) {}
 
   @All('v1/*path')
   async forward(@CurrentTenant() tenantId: string, @Req() req: ForwardRequest, @Res() res: ForwardResponse) {
     const base = upstreamOf(req.originalUrl, this.config);
     if (!base) throw new NotFoundError('route', `${req.method} ${req.originalUrl.split('?')[0]}`);
+    const instanceId = this.cache.instanceOf(req.method, req.originalUrl);
+    if (instanceId) {
+      const hit = this.cache.get(tenantId, req.originalUrl);
+      if (hit) return reply(res, hit);
+    }
+    const version = instanceId ? this.cache.versionOf(instanceId) : '';
     const hasBody = !['GET', 'HEAD', 'DELETE'].includes(req.method) && req.body !== undefined;
     let answer: Response;
     try {
@@ -49,10 +59,19 @@ export class ForwardHttpController {
     } catch (error) {
       throw new DomainError('SERVICE_UNAVAILABLE', `the service behind ${base} did not answer`, null, { cause: error });
     }
-    const text = await answer.text();
-    res.status(answer.status);
-    if (!text) return res.end();
-    res.setHeader('content-type', answer.headers.get('content-type') ?? 'application/json');
-    res.send(text);
+    const fetched = {
+      status: answer.status,
+      contentType: answer.headers.get('content-type') ?? 'application/json',
+      body: Buffer.from(await answer.arrayBuffer()),
+    };
+    if (instanceId) this.cache.store(tenantId, req.originalUrl, instanceId, version, fetched);
+    reply(res, fetched);
   }
+}
+
+function reply(res: ForwardResponse, answer: CachedAnswer) {
+  res.status(answer.status);
+  if (!answer.body.length) return res.end();
+  res.setHeader('content-type', answer.contentType);
+  res.send(answer.body);
 }

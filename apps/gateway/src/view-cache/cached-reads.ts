@@ -1,0 +1,35 @@
+import type { INestApplication } from '@nestjs/common';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { bearerOf, TenantKeys } from '../auth/tenant-keys';
+import { ViewCache } from './view-cache';
+
+/**
+ * Answers a cached view read on the HTTP server itself, before Express and Nest see it: a
+ * known key (TenantKeys, from memory only) and an answer in the ViewCache. This is the hot
+ * read of the dashboard and of API clients, and the framework's pipeline (routing, guard,
+ * per-request logging) costs several times the answer itself. Anything else — an unknown key,
+ * a miss, any other call — goes the normal way, which checks the key, asks the resolver and
+ * fills the cache. Hits are not logged one by one.
+ */
+export function answerCachedReads(app: INestApplication): void {
+  const keys = app.get(TenantKeys);
+  const cache = app.get(ViewCache);
+  const server = app.getHttpServer() as Server;
+  const framework = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const hit = cachedAnswer(req);
+    if (!hit) return framework.forEach((handle) => handle(req, res));
+    res.statusCode = hit.status;
+    res.setHeader('content-type', hit.contentType);
+    res.setHeader('x-cache', 'hit');
+    res.end(hit.body);
+  });
+
+  function cachedAnswer(req: IncomingMessage) {
+    if (!req.url || !cache.instanceOf(req.method ?? '', req.url)) return null;
+    const key = bearerOf(req.headers.authorization);
+    const tenantId = key ? keys.knownTenantOf(key) : null;
+    return tenantId ? cache.get(tenantId, req.url) : null;
+  }
+}
