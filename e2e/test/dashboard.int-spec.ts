@@ -152,11 +152,17 @@ describe('the dashboard in a browser', () => {
     await shot('3-refused-social-only');
   });
 
-  it('disconnects, previews the delete, deletes, shows the rebuild and then the estimate on every day', async () => {
+  it('disconnects, reconnects, disconnects, previews the delete, deletes, shows the rebuild and then the estimate on every day', async () => {
     await page.locator('tr[data-app=zoom]').getByRole('button', { name: 'View' }).click();
     await page.getByRole('button', { name: 'Disconnect' }).click();
-    await expectText(page.getByTestId('connection-status'), 'disconnected');
+    await expectText(page.getByTestId('connection-status'), 'disconnected', true);
     expect(await page.locator('[data-testid=chart] [data-marker=disconnect]').count()).toBe(1);
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await expectText(page.getByTestId('connection-status'), 'connected', true);
+    expect(await page.locator('[data-testid=chart] [data-marker=reconnect]').count()).toBe(1);
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await expectText(page.getByTestId('connection-status'), 'disconnected', true);
+    expect(await page.locator('[data-testid=chart] [data-marker=disconnect]').count()).toBe(2);
 
     await page.getByRole('button', { name: 'Delete…' }).click();
     const preview = page.getByTestId('delete-preview');
@@ -184,8 +190,11 @@ describe('the dashboard in a browser', () => {
   });
 });
 
-async function expectText(locator: ReturnType<Page['locator']>, text: string) {
-  await eventually(async () => ((await locator.textContent()) ?? '').includes(text), 20_000);
+async function expectText(locator: ReturnType<Page['locator']>, text: string, exact = false) {
+  await eventually(async () => {
+    const shown = (await locator.textContent()) ?? '';
+    return exact ? shown.trim() === text : shown.includes(text);
+  }, 20_000);
 }
 
 /** Every text the rebuild status shows, from now on (watched in the page, so no change is missed between polls). */
