@@ -47,7 +47,9 @@ describe('the gateway view cache', () => {
     const path = `/v1/instances/${instanceId}/provisioning`;
     const estimated = await eventually(async () => {
       const res = await read(path, tenant.apiKey);
-      return res.body.days?.at(-1)?.provisionedUsers === 2 ? res : undefined;
+      // Both facts in: the estimate (two users) and the SSO activity (two active today).
+      const today = res.body.days?.at(-1);
+      return today?.provisionedUsers === 2 && today.activeUsers === 2 ? res : undefined;
     });
     expect(estimated!.body.days.at(-1).source).toBe('sso_estimate');
     const again = await eventually(async () => {
