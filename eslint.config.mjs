@@ -36,6 +36,7 @@ export default [
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:scim-connector', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],

@@ -1,0 +1,2 @@
+export * from './connector-client';
+export * from './invalid-event.error';
