@@ -175,17 +175,42 @@ async function start() {
   }
   const gateway = children.find((s) => s.name === 'gateway');
   const url = `http://127.0.0.1:${gateway.port}`;
+  const demo = process.env.DEMO === '0' ? null : await seedDemo({ ...env, GATEWAY_URL: url });
   console.log(
     [
       '',
       `  Provisioning platform is up (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
       `  Dashboard and API:  ${url}/`,
       `  Admin key:          ${env.ADMIN_API_KEY}`,
+      ...(demo ? [`  Demo tenant key:    ${demo.apiKey}   (sign in to the dashboard with it)`] : []),
       `  Try:                curl -s -X POST ${url}/v1/tenants -H 'authorization: Bearer ${env.ADMIN_API_KEY}' -H 'content-type: application/json' -d '{"name":"Acme"}'`,
       '  Ctrl-C stops everything this command started.',
       '',
     ].join('\n'),
   );
+}
+
+/** The demo tenant (tools/demo), through the running services; its key, or null if seeding failed. */
+function seedDemo(env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...tsNode, 'tools/demo/seed-demo.ts'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let key = null;
+    let rest = '';
+    child.stdout.on('data', (chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      for (const line of lines) {
+        const match = /^demo-key (\S+) (\S+)$/.exec(line);
+        if (match) key = { tenantId: match[1], apiKey: match[2] };
+        else process.stdout.write(`${line}\n`);
+      }
+    });
+    child.once('exit', () => resolve(key));
+  });
 }
 
 async function test() {

@@ -71,7 +71,9 @@ export interface SentList {
 }
 
 const MAX_PAGE = 10_000;
-const MESSAGES_PER_SEND = 5_000;
+// Messages of one key go to one partition as one record batch, which the broker takes up to
+// message.max.bytes (1 MB by default): sends are cut well below that.
+const BYTES_PER_SEND = 800_000;
 
 /**
  * The producer side of SPEC §4 for outside teams: every event is checked against the
@@ -177,12 +179,19 @@ export class ConnectorClient {
 
   private async send(topic: string, messages: Array<{ key: string; value: unknown }>): Promise<void> {
     const physical = `${this.options.topicPrefix ?? ''}${topic}`;
-    for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND) {
-      const chunk: Message[] = messages
-        .slice(i, i + MESSAGES_PER_SEND)
-        .map((m) => ({ key: m.key, value: JSON.stringify(m.value) }));
-      await this.sendWithRetries(physical, chunk);
+    let chunk: Message[] = [];
+    let bytes = 0;
+    for (const m of messages) {
+      const value = JSON.stringify(m.value);
+      if (chunk.length && bytes + value.length > BYTES_PER_SEND) {
+        await this.sendWithRetries(physical, chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push({ key: m.key, value });
+      bytes += value.length + m.key.length;
     }
+    if (chunk.length) await this.sendWithRetries(physical, chunk);
   }
 
   private async sendWithRetries(topic: string, messages: Message[]): Promise<void> {
@@ -192,6 +201,10 @@ export class ConnectorClient {
         await producer.send({ topic, acks: -1, messages });
         return;
       } catch (error) {
+        if ((error as { type?: string }).type === 'MESSAGE_TOO_LARGE')
+          throw new Error(`a message for ${topic} is larger than the broker accepts: use a smaller pageSize`, {
+            cause: error,
+          });
         // A producer that lost its broker does not always recover: the next attempt gets a new one.
         await this.producer?.disconnect().catch(() => undefined);
         this.producer = undefined;
