@@ -10,14 +10,17 @@ import {
   type ConnectorSnapshotEvent,
 } from '@org/contracts';
 import { ConnectorClient } from '@org/connector-sdk';
-import { type ReadMessage, readTopic } from '@org/testing';
+import { type ReadMessage, readTopic, suiteTopics } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 
 describe('ConnectorClient', () => {
-  const client = new ConnectorClient({
-    brokers: process.env.KAFKA_BROKERS!.split(','),
-    topicPrefix: process.env.KAFKA_TOPIC_PREFIX,
-    pageSize: 4,
+  let prefix: string;
+  let client: ConnectorClient;
+  const readOwn = (topic: string, until: (all: ReadMessage[]) => boolean) => readTopic(topic, until, 20_000, prefix);
+  beforeAll(async () => {
+    // Topics of its own: the run's are busy with other suites, and read from their beginning here.
+    prefix = await suiteTopics('sdk');
+    client = new ConnectorClient({ brokers: process.env.KAFKA_BROKERS!.split(','), topicPrefix: prefix, pageSize: 4 });
   });
   afterAll(() => client.close());
 
@@ -33,7 +36,7 @@ describe('ConnectorClient', () => {
     expect(sent.pages).toBe(3);
 
     const mine = (all: ReadMessage[]) => all.filter((m) => m.value?.includes(connectionId));
-    const read = mine(await readTopic(TOPICS.connectorSnapshots, (all) => mine(all).length === 3));
+    const read = mine(await readOwn(TOPICS.connectorSnapshots, (all) => mine(all).length === 3));
     expect(new Set(read.map((m) => m.key))).toEqual(new Set([connectorEventKey('acme', connectionId)]));
     const pages = read.map((m) => connectorSnapshotSchema.parse(JSON.parse(m.value!)) as ConnectorSnapshotEvent);
     expect(pages.map((p) => [p.data.page, p.data.pageCount, p.data.syncId])).toEqual([
@@ -59,7 +62,7 @@ describe('ConnectorClient', () => {
     }));
     expect(await client.sendLogins('acme', logins)).toEqual({ sent: 6 });
     const mine = (all: ReadMessage[]) => all.filter((m) => m.value?.includes(ssoConnectionId));
-    const read = mine(await readTopic(TOPICS.ssoEvents, (all) => mine(all).length === 6));
+    const read = mine(await readOwn(TOPICS.ssoEvents, (all) => mine(all).length === 6));
     for (const m of read) {
       const event = ssoLoginSchema.parse(JSON.parse(m.value!));
       expect(m.key).toBe(ssoEventKey('acme', ssoConnectionId, event.data.ssoAppId));

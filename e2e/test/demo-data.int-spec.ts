@@ -1,14 +1,22 @@
 // The demo `npm start` seeds, at a smaller size, through the running product: what the
 // dashboard will show on first start must really be there.
-import { gatewayCall, type ServiceProcess, startProduct, eventually } from '@org/testing';
+import { eventually, gatewayCall, privateDatabase, type ServiceProcess, startProduct, suiteTopics } from '@org/testing';
 import { seedDemo } from '@org/demo-data';
 
 describe('the demo tenant', () => {
   let running: ServiceProcess[] = [];
   let gateway: ServiceProcess;
+  let prefix: string;
 
   beforeAll(async () => {
-    const product = await startProduct();
+    // Its own topics and database: the demo's half a million events would slow every suite
+    // reading the run's topics, and its services must not publish other suites' outboxes.
+    prefix = await suiteTopics('demo');
+    let databaseUrl = '';
+    for (const service of ['gateway', 'sso-ingest', 'connector-registry', 'provisioning-resolver'])
+      databaseUrl = privateDatabase(service, 'demo');
+    const env = { KAFKA_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl };
+    const product = await startProduct(env, env);
     gateway = product.gateway;
     running = product.all;
   }, 180_000);
@@ -23,7 +31,7 @@ describe('the demo tenant', () => {
       gatewayUrl: gateway.url,
       adminKey: process.env.ADMIN_API_KEY!,
       brokers: process.env.KAFKA_BROKERS!.split(','),
-      topicPrefix: process.env.KAFKA_TOPIC_PREFIX,
+      topicPrefix: prefix,
       users: 300,
       progress: (line) => lines.push(line),
     });

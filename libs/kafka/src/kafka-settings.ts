@@ -54,6 +54,19 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
  * and cleanup policy. Topics are never auto-created: a typo fails instead of inventing one.
  */
 export async function ensureTopics(kafka: Kafka, topicPrefix: string): Promise<string[]> {
+  // Topics being created at the same moment by another client make the metadata wait fail
+  // (UNKNOWN_TOPIC_OR_PARTITION) although they are fine: creating what is missing is safe to repeat.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissingTopics(kafka, topicPrefix);
+    } catch (error) {
+      if (attempt >= 5 || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
+}
+
+async function createMissingTopics(kafka: Kafka, topicPrefix: string): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

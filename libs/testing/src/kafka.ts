@@ -1,4 +1,4 @@
-import { createIdempotentProducer, createKafka } from '@org/kafka';
+import { createIdempotentProducer, createKafka, ensureTopics } from '@org/kafka';
 import type { IHeaders, Kafka, Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
@@ -39,13 +39,18 @@ export interface ReadMessage {
   offset: string;
 }
 
-/** Reads a topic from the beginning until `until` holds for what was read, or the deadline. */
+/**
+ * Reads a topic from the beginning until `until` holds for what was read, or the deadline.
+ * `topicPrefix` reads a suite's own topics (see `suiteTopics`) instead of the run's.
+ */
 export async function readTopic(
   topic: string,
   until: (messages: ReadMessage[]) => boolean,
   timeoutMs = 20_000,
+  topicPrefix?: string,
 ): Promise<ReadMessage[]> {
-  const { kafka, topic: physical } = testKafka();
+  const { kafka, topic: runTopic } = testKafka();
+  const physical = (name: string) => (topicPrefix === undefined ? runTopic(name) : `${topicPrefix}${name}`);
   const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
   const read: ReadMessage[] = [];
   await consumer.connect();
@@ -103,4 +108,14 @@ export async function untilConsumed(group: string, topic: string, timeoutMs = 30
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Every contract topic again under a prefix of this suite's own (`<run prefix><name>.`), for a
+ * suite that produces so much that the run's shared topics would slow the others' readers.
+ */
+export async function suiteTopics(name: string): Promise<string> {
+  const prefix = `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${name}.`;
+  await ensureTopics(testKafka().kafka, prefix);
+  return prefix;
 }
