@@ -4,7 +4,15 @@
 // database), against a COPY of the same 50k rows into a temporary table, in the same run.
 // Three connections (each with 50k estimated users), so three first snapshots and three
 // daily ones with churn; medians. Last line: one JSON object.
-import { connectorEventKey, estimateKey, instanceKey, newEvent, TOPICS } from '@org/contracts';
+import {
+  connectorEventKey,
+  connectorSnapshotSchema,
+  dlqTopicOf,
+  estimateKey,
+  instanceKey,
+  newEvent,
+  TOPICS,
+} from '@org/contracts';
 import { dayOf, dayToIso } from '@org/days';
 import { aConnectionChange } from '@org/contracts/testing';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
@@ -178,6 +186,47 @@ async function main() {
     console.error(`[bench] COPY of ${USERS} rows: ${copyMs.join(', ')} ms`);
     const rssMb = resolver.peakRssMb();
 
+    // The floor any consumer of these pages pays before storing anything: the same 10 pages
+    // produced as above and received by a bare kafkajs consumer that parses and validates them
+    // (on a topic nothing else reads). Above 3 × copyMs, the target cannot be met through Kafka.
+    const floorMs: number[] = [];
+    const floorTopic = topic(dlqTopicOf(TOPICS.connectorSnapshots));
+    const floorPages = Array.from({ length: Math.ceil(USERS / PAGE) }, (_, p) => ({
+      key: 'floor',
+      value: JSON.stringify(
+        newEvent('connector.snapshot', tenantId, {
+          connectionId: connections[0].connectionId,
+          syncId: 'floor',
+          asOf: new Date(now).toISOString(),
+          page: p + 1,
+          pageCount: Math.ceil(USERS / PAGE),
+          users: first.slice(p * PAGE, (p + 1) * PAGE),
+        }),
+      ),
+    }));
+    const reader = kafka.consumer({ groupId: `${bench.topicPrefix}bench-floor`, maxBytesPerPartition: 16_000_000 });
+    let received = 0;
+    let wanted = 0;
+    let arrived = () => undefined as void;
+    await reader.connect();
+    await reader.subscribe({ topic: floorTopic, fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        connectorSnapshotSchema.parse(JSON.parse(message.value!.toString()));
+        if (++received === wanted) arrived();
+      },
+    });
+    for (let run = 0; run < 4; run++) {
+      wanted += floorPages.length;
+      const done = new Promise<void>((resolve) => (arrived = resolve));
+      const start = Date.now();
+      for (const message of floorPages) await producer.send({ topic: floorTopic, acks: -1, messages: [message] });
+      await done;
+      if (run > 0) floorMs.push(Date.now() - start); // the first run warms the consumer up
+    }
+    await reader.disconnect();
+    console.error(`[bench] Kafka + parse floor: ${floorMs.join(', ')} ms`);
+
     const applyMs = median(firstMs);
     console.log(
       JSON.stringify({
@@ -187,6 +236,8 @@ async function main() {
         copyMs: median(copyMs),
         ratio: Number((applyMs / median(copyMs)).toFixed(2)),
         nextDayApplyMs: median(churnMs),
+        kafkaFloorMs: median(floorMs),
+        floorRatio: Number((median(floorMs) / median(copyMs)).toFixed(2)),
         rssMb,
       }),
     );

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ConnectorClient } from '@org/connector-sdk';
 import { ErrorFilter } from '@org/errors';
+import { MetricsHttpController } from '@org/service';
 import { LoggerModule } from 'nestjs-pino';
 import type { ScimConnectorConfig } from './config';
 import { HealthHttpController } from './health.http.controller';
@@ -19,12 +20,12 @@ export class AppModule {
           pinoHttp: {
             name: 'scim-connector',
             level: config.LOG_LEVEL,
-            autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes(req.url ?? '') },
+            autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
             redact: ['req.headers.authorization'],
           },
         }),
       ],
-      controllers: [SyncHttpController, HealthHttpController],
+      controllers: [SyncHttpController, HealthHttpController, MetricsHttpController],
       providers: [
         { provide: SCIM_CONFIG, useValue: config },
         {

@@ -203,6 +203,9 @@ describe('the SCIM connector', () => {
         r.json(),
       )) as { last: { syncId: string } };
       expect(last.last.syncId).toBe(after.syncId);
+      const metrics = await fetch(`${c.url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/^scim_syncs_total\{status="failed"\} 2$/m);
+      expect(metrics).toMatch(/^scim_snapshot_users 250$/m);
     });
   });
 

@@ -122,7 +122,9 @@ describe('sso-ingest: SSO connections and sso.events.v1', () => {
         m.some((x) => x.value?.includes(instanceIdOf(tenantId, sso.id, 'zoom-1'))),
     );
     const published = instances.map((m) => ssoInstancesEventSchema.parse(JSON.parse(m.value!)));
-    const zoom = published.find((e) => e.type === 'sso.instance.changed' && e.data.ssoAppId === 'zoom-1');
+    // This suite's own Zoom instance: other suites publish instances named zoom-1 on the run's topic.
+    const zoomId = instanceIdOf(tenantId, sso.id, 'zoom-1');
+    const zoom = published.find((e) => e.type === 'sso.instance.changed' && e.data.instanceId === zoomId);
     expect(zoom?.data).toMatchObject({ appKey: 'zoom', hasNonSocialLogins: false }); // R2
     const sf = instances.find((m) => m.value?.includes(instanceId))!;
     expect(sf.key).toBe(ssoEventKey(tenantId, sso.id, 'sf-prod'));

@@ -7,3 +7,4 @@ export * from './outbox-event.entity';
 export * from './outbox-relay';
 export * from './processed-event.entity';
 export * from './poll-loop';
+export * from './kafka-metrics';

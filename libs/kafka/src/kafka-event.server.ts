@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { consumerLag, dlqMessages, eventsApplied } from './kafka-metrics';
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
@@ -181,6 +182,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           const next = (BigInt(chunk[chunk.length - 1].message.offset) + 1n).toString();
           await consumer.commitOffsets([{ topic: source, partition: batch.partition, offset: next }]);
           resolveOffset(chunk[chunk.length - 1].message.offset);
+          consumerLag.set(
+            { topic, partition: String(batch.partition), group: `${this.options.groupId}.${topic}` },
+            Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))),
+          );
           await heartbeat();
         }
       },
@@ -231,6 +236,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   ): Promise<Rejection[]> {
     for (let attempt = 1; ; attempt++) {
       const committed: Array<() => void> = [];
+      let appliedNow = 0;
       try {
         const rejections = await this.orm.em.fork().transactional(async (em) => {
           const byIdOnly = !handler.extras?.idempotentByNaturalKey;
@@ -262,9 +268,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
               rejections.map((r) => r.eventId),
             ]);
           }
-          this.applied += todo.length - rejections.length;
+          appliedNow = todo.length - rejections.length;
           return rejections;
         });
+        this.applied += appliedNow;
+        eventsApplied.inc({ topic }, appliedNow);
         for (const fn of committed) fn();
         return rejections;
       } catch (error) {
@@ -301,6 +309,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   private async sendToDlq(topic: Topic, refused: Refused[]): Promise<void> {
     this.rejected += refused.length;
+    for (const { code } of refused) dlqMessages.inc({ topic, code });
     const origin = physicalTopic(this.settings, topic);
     await this.producer.send(
       dlqTopicOf(topic),

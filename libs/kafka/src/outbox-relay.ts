@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { dlqMessages } from './kafka-metrics';
 import type { EventProducer } from './event-producer';
 import { PollLoop } from './poll-loop';
 import { query } from '@org/database';
@@ -63,6 +64,12 @@ export class OutboxRelay {
       await this.producer.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
       await query(tx, `delete from outbox_event where seq = any(?::bigint[])`, [rows.map((r) => r.seq)]);
       this.published += rows.length;
+      // Refusals decided after the fact (a wait given up…) leave through the outbox: counted when they do.
+      for (const row of rows) {
+        if (!row.topic.endsWith('.dlq')) continue;
+        const code = (row.value as { error?: { code?: string } })?.error?.code ?? 'UNKNOWN';
+        dlqMessages.inc({ topic: row.topic.slice(0, -'.dlq'.length), code });
+      }
       return rows.length;
     });
   }

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KafkaEventServer } from '@org/kafka';
 import { Logger } from 'nestjs-pino';
+import { timeRequests } from './metrics';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 
@@ -18,6 +19,7 @@ export async function startService(
   beforeRoutes?: (app: INestApplication) => void,
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
+  timeRequests(app);
   beforeRoutes?.(app);
   await configureService(app);
   await app.listen(port, host);

@@ -2,3 +2,4 @@ export * from './bootstrap';
 export * from './health.controller';
 export * from './internal-auth.guard';
 export * from './service.module';
+export * from './metrics';

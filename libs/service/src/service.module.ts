@@ -8,6 +8,7 @@ import { KafkaModule } from '@org/kafka';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from './health.controller';
 import { InternalAuthGuard } from './internal-auth.guard';
+import { MetricsHttpController } from './metrics';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
@@ -59,7 +60,7 @@ export class ServiceModule {
           }),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsHttpController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ErrorFilter },

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { httpDuration } from '@org/service';
 import { bearerOf, TenantKeys } from '../auth/tenant-keys';
 import { ViewCache } from './view-cache';
 
@@ -18,12 +19,15 @@ export function answerCachedReads(app: INestApplication): void {
   const framework = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
     const hit = cachedAnswer(req);
     if (!hit) return framework.forEach((handle) => handle(req, res));
     res.statusCode = hit.status;
     res.setHeader('content-type', hit.contentType);
     res.setHeader('x-cache', 'hit');
     res.end(hit.body);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    httpDuration.observe({ method: 'GET', route: '/v1/instances/:id/* (cached)', status: String(hit.status) }, seconds);
   });
 
   function cachedAnswer(req: IncomingMessage) {

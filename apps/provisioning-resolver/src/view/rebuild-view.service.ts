@@ -6,9 +6,17 @@ import { instanceKey, newEvent, TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { addToOutbox, PollLoop } from '@org/kafka';
+import { Histogram } from 'prom-client';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
 import { lockViewState, VIEW_STATE_COLUMNS, type ViewStateRow, writeViewDays } from './refresh-view';
 import { viewDays } from './view-days';
+
+const rebuildDuration = new Histogram({
+  name: 'view_rebuild_duration_seconds',
+  help: 'View rebuilds, from the first step this process took to the switch, by reason',
+  labelNames: ['reason'],
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+});
 
 export type RebuildReason = 'connection_deleted' | 'time_zone_changed';
 
@@ -60,6 +68,8 @@ export async function startRebuild(
 @Injectable()
 export class RebuildViewService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop = new PollLoop(RebuildViewService.name, () => this.buildNextStep(), 200);
+  /** When this process first worked on each rebuild (`instance:generation`), for its duration. */
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -81,7 +91,8 @@ export class RebuildViewService implements OnApplicationBootstrap, OnModuleDestr
 
   /** One step of one rebuilding instance; returns 1, or 0 when nothing is rebuilding. */
   async buildNextStep(): Promise<number> {
-    return this.orm.em.fork().transactional(async (em) => {
+    const finished: Array<{ key: string; reason: string }> = [];
+    const steps = await this.orm.em.fork().transactional(async (em) => {
       const [state] = await query<ViewStateRow>(
         em,
         `select ${VIEW_STATE_COLUMNS} from view_state where rebuild_generation is not null
@@ -89,6 +100,8 @@ export class RebuildViewService implements OnApplicationBootstrap, OnModuleDestr
       );
       if (!state) return 0;
       const generation = state.rebuild_generation!;
+      const key = `${state.instance_id}:${generation}`;
+      if (!this.firstSeen.has(key)) this.firstSeen.set(key, Date.now());
       const first = isoToDay(state.first_day);
       const last = isoToDay(state.last_day);
       const cursor = isoToDay(state.rebuild_cursor!);
@@ -123,8 +136,15 @@ export class RebuildViewService implements OnApplicationBootstrap, OnModuleDestr
         [state.instance_id],
       );
       await addToOutbox(em, [rebuildEvent('view.rebuild.finished', state, generation, 1)]);
+      finished.push({ key, reason: state.rebuild_reason ?? 'unknown' });
       return 1;
     });
+    for (const { key, reason } of finished) {
+      const since = this.firstSeen.get(key);
+      if (since !== undefined) rebuildDuration.observe({ reason }, (Date.now() - since) / 1000);
+      this.firstSeen.delete(key);
+    }
+    return steps;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectorClient } from '@org/connector-sdk';
 import { type ScimConnectorConfig } from '../config';
+import { syncDuration, syncs, usersPublished } from '../sync-metrics';
 import { readScimUsers } from '../scim/read-scim-users';
 import { snapshotUserOf, type SnapshotUser } from '../scim/scim-user';
 
@@ -99,6 +100,9 @@ export class SyncConnectionService implements OnApplicationBootstrap, OnModuleDe
 
   private remember(result: SyncResult): SyncResult {
     this.last = result;
+    syncs.inc({ status: result.status });
+    syncDuration.observe((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000);
+    if (result.users !== undefined) usersPublished.set(result.users);
     return result;
   }
 }

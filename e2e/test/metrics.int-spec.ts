@@ -1,0 +1,107 @@
+// `/metrics` on every service (Prometheus text, prom-client): events applied, DLQ counts and
+// consumer lag per topic, HTTP latency by route, rebuild durations — each seen moving after
+// the traffic that should move it.
+import { ssoEventKey, TOPICS } from '@org/contracts';
+import { aLogin } from '@org/contracts/testing';
+import { eventually, gatewayCall, produce, type ServiceProcess, startProduct } from '@org/testing';
+import { randomUUID } from 'node:crypto';
+
+/** The value of one sample (`name{labels}`), labels matched in any order; null when absent. */
+function sample(text: string, name: string, labels: Record<string, string>): number | null {
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const has = Object.entries(labels).every(([k, v]) => match[2].includes(`${k}="${v}"`));
+    if (has) return Number(match[3]);
+  }
+  return null;
+}
+
+describe('metrics', () => {
+  let running: ServiceProcess[] = [];
+  let gateway: ServiceProcess;
+  const byName = (name: string) => running.find((s) => s.name === name)!;
+  const metricsOf = async (name: string) => {
+    const res = await fetch(`${byName(name).url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    return res.text();
+  };
+
+  beforeAll(async () => {
+    const product = await startProduct();
+    gateway = product.gateway;
+    running = product.all;
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all(running.map((s) => s.stop()));
+  });
+
+  it('counts applied events, refusals, lag, HTTP latency and rebuilds', async () => {
+    const admin = gatewayCall(gateway.url);
+    const tenant = (await admin('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: 'Metered' })).body;
+    const api = (method: string, path: string, body?: unknown) => admin(method, path, tenant.apiKey, body);
+    const sso = (await api('POST', '/v1/sso-connections', { platform: 'okta', name: 'Okta' })).body;
+    const app = { ssoConnectionId: sso.id, ssoAppId: 'box-1', appKey: 'box', appName: 'Box' };
+    await produce(TOPICS.ssoEvents, [
+      ...['u1', 'u2'].map((userId) => ({
+        key: ssoEventKey(tenant.tenantId, sso.id, 'box-1'),
+        value: aLogin({ tenantId: tenant.tenantId, data: { ...app, userId, method: 'sso' } }),
+      })),
+      { key: 'k', value: `{"not": "an event ${randomUUID()}"` },
+    ]);
+    const instanceId = await eventually(
+      async () => (await api('GET', '/v1/applications')).body.items[0]?.instances[0]?.instanceId,
+    );
+
+    const ingest = await eventually(async () => {
+      const text = await metricsOf('sso-ingest');
+      return (sample(text, 'kafka_dlq_messages_total', { topic: TOPICS.ssoEvents, code: 'INVALID_PAYLOAD' }) ?? 0) >= 1
+        ? text
+        : null;
+    });
+    expect(sample(ingest!, 'kafka_events_applied_total', { topic: TOPICS.ssoEvents })).toBeGreaterThanOrEqual(2);
+    expect(sample(ingest!, 'kafka_consumer_lag', { topic: TOPICS.ssoEvents })).not.toBeNull();
+    expect(ingest).toMatch(/^process_resident_memory_bytes \d+/m);
+    const registry = await metricsOf('connector-registry');
+    expect(sample(registry, 'kafka_events_applied_total', { topic: TOPICS.ssoInstances })).toBeGreaterThanOrEqual(1);
+
+    // HTTP latency by route pattern, on the gateway and behind it; a cache hit has its own route.
+    await api('GET', `/v1/instances/${instanceId}/provisioning`);
+    await eventually(
+      async () =>
+        (
+          await fetch(`${gateway.url}/v1/instances/${instanceId}/provisioning`, {
+            headers: { authorization: `Bearer ${tenant.apiKey}` },
+          })
+        ).headers.get('x-cache') === 'hit',
+    );
+    const front = await metricsOf('gateway');
+    expect(
+      sample(front, 'http_request_duration_seconds_count', { method: 'GET', route: '/v1/*path', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(front, 'http_request_duration_seconds_count', { route: '/v1/instances/:id/* (cached)', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
+    const resolver = await metricsOf('provisioning-resolver');
+    expect(
+      sample(resolver, 'http_request_duration_seconds_count', { route: '/v1/instances/:id/provisioning' }),
+    ).toBeGreaterThanOrEqual(1);
+
+    // A deletion's rebuild is timed.
+    const connection = (
+      await api('POST', '/v1/connections', {
+        instanceId,
+        kind: 'provisioning',
+        vendor: 'SCIM',
+        supportsLicenseTiers: false,
+      })
+    ).body;
+    await api('POST', `/v1/connections/${connection.id}/disconnect`, {});
+    expect((await api('DELETE', `/v1/connections/${connection.id}`)).status).toBe(202);
+    await eventually(async () => {
+      const text = await metricsOf('provisioning-resolver');
+      return (sample(text, 'view_rebuild_duration_seconds_count', { reason: 'connection_deleted' }) ?? 0) >= 1;
+    }, 30_000);
+  });
+});
