@@ -271,7 +271,13 @@ async function bench() {
   process.exit(r.status ?? 1);
 }
 
-const commands = { start, test, bench, 'test-int': () => testInt(args) };
+/** npm run test:chaos: the reliability suite at the issue's sizes (npm test runs it smaller). */
+function testChaos() {
+  process.env.CHAOS_FULL = '1';
+  return testInt(['e2e/test/chaos', ...args]);
+}
+
+const commands = { start, test, bench, 'test-int': () => testInt(args), 'test-chaos': testChaos };
 if (!commands[command]) {
   console.error(`usage: run.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);

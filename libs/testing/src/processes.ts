@@ -32,7 +32,8 @@ export async function startServiceProcess(
   env: NodeJS.ProcessEnv,
   timeoutMs = 90_000,
 ): Promise<ServiceProcess> {
-  const port = await freePort();
+  // A restarted service keeps its port (the gateway knows it by it).
+  const port = env[portVar] ? Number(env[portVar]) : await freePort();
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, `apps/${name}/src/main.ts`)], {
     cwd: root,
     env: { ...process.env, ...env, [portVar]: String(port) },
@@ -74,10 +75,7 @@ interface ServiceEntry {
  * The whole product as `npm start` runs it (tools/services.json): the services behind the
  * gateway with `env`, then the gateway (with `gatewayEnv`) pointed at them. `all` lists the gateway last.
  */
-export async function startProduct(
-  env: NodeJS.ProcessEnv = {},
-  gatewayEnv: NodeJS.ProcessEnv = {},
-): Promise<{ gateway: ServiceProcess; all: ServiceProcess[] }> {
+export async function startProduct(env: NodeJS.ProcessEnv = {}, gatewayEnv: NodeJS.ProcessEnv = {}): Promise<Product> {
   const entries: ServiceEntry[] = JSON.parse(readFileSync(join(root, 'tools/services.json'), 'utf8'));
   const backends = entries.filter((s) => s.name !== 'gateway');
   const started = await Promise.all(backends.map((s) => startServiceProcess(s.name, s.portVar, env)));
@@ -88,5 +86,37 @@ export async function startProduct(
       throw error;
     },
   );
-  return { gateway, all: [...started, gateway] };
+  const all = [...started, gateway];
+  const product: Product = {
+    gateway,
+    all,
+    async kill(name, restart = true) {
+      const victim = all.find((s) => s.name === name)!;
+      await new Promise<void>((resolve) => {
+        if (victim.process.exitCode !== null) return resolve();
+        victim.process.once('exit', () => resolve());
+        victim.process.kill('SIGKILL');
+      });
+      return restart ? product.start(name) : victim;
+    },
+    async start(name) {
+      const i = all.findIndex((s) => s.name === name);
+      const entry = entries.find((s) => s.name === name)!;
+      const port = new URL(all[i].url).port;
+      const own = name === 'gateway' ? { ...gatewayEnv, ...urls } : env;
+      all[i] = await startServiceProcess(name, entry.portVar, { ...own, [entry.portVar]: port });
+      return all[i];
+    },
+  };
+  return product;
+}
+
+export interface Product {
+  gateway: ServiceProcess;
+  /** Every service, the gateway last; a killed and restarted one is replaced in place. */
+  all: ServiceProcess[];
+  /** `kill -9` of one service, then (unless told not to) the same service again on its port. */
+  kill(name: string, restart?: boolean): Promise<ServiceProcess>;
+  /** A killed service again, on its port. */
+  start(name: string): Promise<ServiceProcess>;
 }

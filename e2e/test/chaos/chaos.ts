@@ -1,0 +1,250 @@
+// What the reliability suite (issue 8) shares: a product of its own (topics and database no
+// other suite touches, so counts are exact), a history to feed it, a wait for it to settle,
+// and the views of every instance to compare with a fault-free run.
+import { connectorEventKey, instanceIdOf, instanceKey, ssoEventKey, TOPICS } from '@org/contracts';
+import { aConnectionChange, aLogin, aSnapshotPage } from '@org/contracts/testing';
+import { createIdempotentProducer, createKafka } from '@org/kafka';
+import { gatewayCall, privateDatabase, type Product, startProduct, suiteTopics } from '@org/testing';
+import { createHash } from 'node:crypto';
+
+/** `npm run test:chaos` sets CHAOS_FULL=1: the issue's sizes; `npm test` runs the same cases smaller. */
+export const FULL = process.env.CHAOS_FULL === '1';
+const DAY = 86_400_000;
+
+export interface Isolated extends Product {
+  name: string;
+  prefix: string;
+  databaseUrl: string;
+  /** The gateway now (it may have been restarted). */
+  url(): string;
+  send(topic: string, messages: Array<{ key: string; value: unknown }>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function isolatedProduct(name: string, env: NodeJS.ProcessEnv = {}): Promise<Isolated> {
+  const prefix = await suiteTopics(name);
+  let databaseUrl = '';
+  for (const service of ['gateway', 'sso-ingest', 'connector-registry', 'provisioning-resolver'])
+    databaseUrl = privateDatabase(service, name.replace(/\W/g, '_'));
+  const own = { KAFKA_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl, ...env };
+  const product = await startProduct(own, own);
+  const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: name, topicPrefix: prefix });
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  return {
+    ...product,
+    name,
+    prefix,
+    databaseUrl,
+    url: () => product.all.find((s) => s.name === 'gateway')!.url,
+    async send(topic, messages) {
+      // Cut below the broker's 1 MB record batch (one key's messages travel as one batch).
+      let chunk: Array<{ key: string; value: string }> = [];
+      let bytes = 0;
+      const flush = async () => {
+        if (chunk.length) await producer.send({ topic: `${prefix}${topic}`, acks: -1, messages: chunk });
+        chunk = [];
+        bytes = 0;
+      };
+      for (const m of messages) {
+        const value = typeof m.value === 'string' ? m.value : JSON.stringify(m.value);
+        if (bytes + value.length > 800_000) await flush();
+        chunk.push({ key: m.key, value });
+        bytes += value.length;
+      }
+      await flush();
+    },
+    async close() {
+      await producer.disconnect();
+      await Promise.all(product.all.map((s) => s.stop()));
+    },
+  };
+}
+
+export interface History {
+  tenantId: string;
+  apiKey: string;
+  ssoConnectionId: string;
+  ssoAppIds: string[];
+  logins: number;
+  /** Of which non-social. */
+  ssoLogins: number;
+}
+
+/**
+ * A tenant with `instances` apps, `users` users logging in over `days` days, and three
+ * connections (events of registry.connections.v1, made here): one connected with tiers and
+ * weekly snapshots, one disconnected and reconnected, one disconnected and deleted.
+ * Everything but the tenant and SSO connection travels over Kafka; `during` runs while the
+ * logins are being sent (a fault to inject).
+ */
+export async function feedHistory(
+  product: Isolated,
+  size: { instances: number; users: number; days: number; everyDays: number },
+  during: () => Promise<void> = async () => undefined,
+): Promise<History> {
+  const api = gatewayCall(product.url());
+  const tenant = (await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: product.name })).body;
+  const sso = (await api('POST', '/v1/sso-connections', tenant.apiKey, { platform: 'okta', name: 'Okta' })).body;
+  const now = Math.floor(Date.now() / DAY) * DAY;
+  const ssoAppIds = Array.from({ length: size.instances }, (_, i) => `app-${i}`);
+  const logins = ssoAppIds.flatMap((ssoAppId, a) =>
+    Array.from({ length: size.users }, (_, u) => u)
+      .filter((u) => (u + a) % 3 !== 0)
+      .flatMap((u) =>
+        Array.from({ length: Math.floor(size.days / size.everyDays) }, (_, k) =>
+          aLogin({
+            tenantId: tenant.tenantId,
+            data: {
+              ssoConnectionId: sso.id,
+              ssoAppId,
+              appKey: `app${a}`,
+              appName: `App ${a}`,
+              userId: `u${u}`,
+              email: `u${u}@chaos.test`,
+              method: (u + k) % 17 === 0 ? 'social' : 'sso',
+              // Distinct quarter hours, so every login is its own fact.
+              at: new Date(
+                now - (k * size.everyDays + (u % size.everyDays)) * DAY - ((u * 7 + a) % 90) * 900_000,
+              ).toISOString(),
+            },
+          }),
+        ),
+      ),
+  );
+  const sending = (async () => {
+    for (let i = 0; i < logins.length; i += 20_000) {
+      await product.send(
+        TOPICS.ssoEvents,
+        logins
+          .slice(i, i + 20_000)
+          .map((e) => ({ key: ssoEventKey(tenant.tenantId, sso.id, e.data.ssoAppId), value: e })),
+      );
+    }
+  })();
+  await Promise.all([sending, during()]);
+
+  // Three connections on the first three instances, their lifecycles and snapshots.
+  const at = (daysAgo: number) => new Date(now - daysAgo * DAY + 3_600_000).toISOString();
+  const connections = [0, 1, 2].map((i) => ({
+    connectionId: connectionIdOf(i),
+    instanceId: instanceIdOf(tenant.tenantId, sso.id, ssoAppIds[i]),
+    appKey: `app${i}`,
+  }));
+  const change = (
+    i: number,
+    type: Parameters<typeof aConnectionChange>[0],
+    periods: Array<[number, number | null]>,
+  ) => ({
+    key: instanceKey(tenant.tenantId, connections[i].instanceId),
+    value: aConnectionChange(type, {
+      tenantId: tenant.tenantId,
+      data: {
+        ...connections[i],
+        effectiveAt: at(periods.at(-1)![1] ?? periods.at(-1)![0]),
+        periods: periods.map(([from, to]) => ({ from: at(from), to: to === null ? null : at(to) })),
+      },
+    }),
+  });
+  const d = size.days;
+  await product.send(TOPICS.registryConnections, [
+    change(0, 'connection.connected', [[d - 5, null]]),
+    change(1, 'connection.connected', [[d - 10, null]]),
+    change(1, 'connection.disconnected', [[d - 10, Math.floor(d / 2)]]),
+    change(1, 'connection.reconnected', [
+      [d - 10, Math.floor(d / 2)],
+      [Math.floor(d / 4), null],
+    ]),
+    change(2, 'connection.connected', [[d - 10, null]]),
+    change(2, 'connection.disconnected', [[d - 10, 5]]),
+  ]);
+  const snapshots = connections.flatMap((c, i) =>
+    Array.from({ length: Math.floor((d - 12) / 7) }, (_, w) => {
+      const users = Array.from({ length: size.users }, (_, u) => u)
+        .filter((u) => (u + w) % 11 !== 0)
+        .map((u) => ({
+          userId: `u${u}`,
+          email: `u${u}@chaos.test`,
+          tier: ['Pro', 'Viewer'][u % 2],
+          status: u % 13 ? 'active' : 'suspended',
+        }));
+      return aSnapshotPage({
+        tenantId: tenant.tenantId,
+        data: { connectionId: c.connectionId, syncId: `s${i}-${w}`, asOf: at(d - 12 - w * 7), users },
+      });
+    }),
+  );
+  await product.send(
+    TOPICS.connectorSnapshots,
+    snapshots.map((e) => ({ key: connectorEventKey(tenant.tenantId, e.data.connectionId), value: e })),
+  );
+  await product.send(TOPICS.registryConnections, [change(2, 'connection.deleted', [[d - 10, 5]])]);
+  return {
+    tenantId: tenant.tenantId,
+    apiKey: tenant.apiKey,
+    ssoConnectionId: sso.id,
+    ssoAppIds,
+    logins: logins.length,
+    ssoLogins: logins.filter((l) => l.data.method === 'sso').length,
+  };
+}
+
+/** The same connection ids in every run (each has its own database), so views compare as they are. */
+function connectionIdOf(i: number): string {
+  const hex = createHash('sha256').update(`chaos-connection:${i}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Waits until every consumer group of the product has read every topic to its end, twice in a row. */
+export async function settled(product: Isolated, timeoutMs = 300_000): Promise<void> {
+  const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'settle', topicPrefix: '' });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const until = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 2) {
+      if (Date.now() > until) throw new Error(`${product.name} did not settle in ${timeoutMs} ms`);
+      const lag = await totalLag(admin, product.prefix);
+      quiet = lag === 0 ? quiet + 1 : 0;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function totalLag(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, prefix: string): Promise<number> {
+  const groups = (await admin.listGroups()).groups
+    .map((g) => g.groupId)
+    .filter((g) => g.startsWith(prefix) && !g.includes('view-cache'));
+  let lag = 0;
+  for (const groupId of groups) {
+    for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      for (const p of partitions) {
+        const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
+        const committed = Number(p.offset) < 0 ? 0 : Number(p.offset);
+        lag += Math.max(0, end - committed);
+      }
+    }
+  }
+  return lag;
+}
+
+/** Every instance's whole view (and its rebuild state), by SSO app id; and one hash of it all. */
+export async function viewsOf(
+  product: Isolated,
+  history: History,
+): Promise<{ hash: string; views: Record<string, unknown> }> {
+  const api = gatewayCall(product.url());
+  const views: Record<string, unknown> = {};
+  const from = new Date(Date.now() - 400 * DAY).toISOString().slice(0, 10);
+  for (const ssoAppId of history.ssoAppIds) {
+    const id = instanceIdOf(history.tenantId, history.ssoConnectionId, ssoAppId);
+    const res = await api('GET', `/v1/instances/${id}/provisioning?from=${from}`, history.apiKey);
+    if (res.status !== 200) throw new Error(`${ssoAppId}: ${res.status} ${JSON.stringify(res.body)}`);
+    views[ssoAppId] = { days: res.body.days, status: res.body.rebuild.status };
+  }
+  return { hash: createHash('sha256').update(JSON.stringify(views)).digest('hex'), views };
+}
