@@ -5,6 +5,7 @@
 import { connectorEventKey, newEvent, ssoEventKey, TOPICS } from '@org/contracts';
 import { dayOf, dayToIso } from '@org/days';
 import { eventually, produce, type ServiceProcess, startProduct, gatewayCall } from '@org/testing';
+import { seededRandom } from '@org/demo-data';
 import fc from 'fast-check';
 import {
   expectedDay,
@@ -104,7 +105,7 @@ describe('the served view equals a model of R1 and R8–R15 (property-based)', (
   async function checkHistory(g: Generated): Promise<void> {
     const now = Math.floor(Date.now() / HOUR) * HOUR;
     const at = (h: number) => now - h * HOUR;
-    const random = mulberry32(g.seed);
+    const random = seededRandom(g.seed);
 
     const tenant = ok(
       await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, {
@@ -324,15 +325,4 @@ function withDuplicates<T>(items: T[], count: number, random: () => number): T[]
   for (let i = 0; i < count && items.length; i++)
     out.splice(Math.floor(random() * out.length), 0, items[Math.floor(random() * items.length)]);
   return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

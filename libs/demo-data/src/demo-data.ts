@@ -94,8 +94,8 @@ const LAST =
     ' ',
   );
 
-/** A small deterministic generator (mulberry32), so the demo is the same on every machine. */
-function random(seed: number): () => number {
+/** A small deterministic generator (mulberry32): the demo, and generated test histories, are the same on every machine. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -111,7 +111,7 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
   const userCount = options.users ?? 3_000;
   const days = options.days ?? 365;
   const now = Date.now();
-  const rand = random(20261129);
+  const rand = seededRandom(20261129);
   const api = apiOf(options.gatewayUrl);
   const client = new ConnectorClient({
     brokers: options.brokers,
