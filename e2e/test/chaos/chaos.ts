@@ -1,11 +1,14 @@
 // What the reliability suite (issue 8) shares: a product of its own (topics and database no
 // other suite touches, so counts are exact), a history to feed it, a wait for it to settle,
 // and the views of every instance to compare with a fault-free run.
-import { connectorEventKey, instanceIdOf, instanceKey, ssoEventKey, TOPICS } from '@org/contracts';
+import { connectorEventKey, dlqTopicOf, instanceIdOf, instanceKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aConnectionChange, aLogin, aSnapshotPage } from '@org/contracts/testing';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
-import { gatewayCall, privateDatabase, type Product, startProduct, suiteTopics } from '@org/testing';
+import { gatewayCall, privateDatabase, type Product, readTopic, startProduct, suiteTopics } from '@org/testing';
 import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
 
 /** `npm run test:chaos` sets CHAOS_FULL=1: the issue's sizes; `npm test` runs the same cases smaller. */
 export const FULL = process.env.CHAOS_FULL === '1';
@@ -14,6 +17,7 @@ const DAY = 86_400_000;
 export interface Isolated extends Product {
   name: string;
   prefix: string;
+  brokers: string;
   databaseUrl: string;
   /** The gateway now (it may have been restarted). */
   url(): string;
@@ -21,20 +25,29 @@ export interface Isolated extends Product {
   close(): Promise<void>;
 }
 
-export async function isolatedProduct(name: string, env: NodeJS.ProcessEnv = {}): Promise<Isolated> {
-  const prefix = await suiteTopics(name);
+/**
+ * The whole product on topics and a database of its own; on the run's Kafka and PostgreSQL
+ * unless `where` names others (a private broker or server, for cases that stop them).
+ */
+export async function isolatedProduct(
+  name: string,
+  where: { brokers?: string; runDatabaseUrl?: string } = {},
+): Promise<Isolated> {
+  const brokers = where.brokers ?? process.env.KAFKA_BROKERS!;
+  const prefix = await suiteTopics(name, brokers);
   let databaseUrl = '';
   for (const service of ['gateway', 'sso-ingest', 'connector-registry', 'provisioning-resolver'])
-    databaseUrl = privateDatabase(service, name.replace(/\W/g, '_'));
-  const own = { KAFKA_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl, ...env };
+    databaseUrl = privateDatabase(service, name.replace(/\W/g, '_'), where.runDatabaseUrl);
+  const own = { KAFKA_TOPIC_PREFIX: prefix, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl };
   const product = await startProduct(own, own);
-  const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: name, topicPrefix: prefix });
+  const kafka = createKafka({ brokers: brokers.split(','), clientId: name, topicPrefix: prefix });
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   return {
     ...product,
     name,
     prefix,
+    brokers,
     databaseUrl,
     url: () => product.all.find((s) => s.name === 'gateway')!.url,
     async send(topic, messages) {
@@ -42,7 +55,17 @@ export async function isolatedProduct(name: string, env: NodeJS.ProcessEnv = {})
       let chunk: Array<{ key: string; value: string }> = [];
       let bytes = 0;
       const flush = async () => {
-        if (chunk.length) await producer.send({ topic: `${prefix}${topic}`, acks: -1, messages: chunk });
+        // Like a connector, sent again until the broker takes it (for 3 minutes): while the broker
+        // is down a send fails, and one that failed after all may have landed — consumers dedupe.
+        for (let attempt = 1; chunk.length; attempt++) {
+          try {
+            await producer.send({ topic: `${prefix}${topic}`, acks: -1, messages: chunk });
+            break;
+          } catch (error) {
+            if (attempt >= 90) throw error;
+            await new Promise((r) => setTimeout(r, 2_000));
+          }
+        }
         chunk = [];
         bytes = 0;
       };
@@ -69,6 +92,8 @@ export interface History {
   logins: number;
   /** Of which non-social. */
   ssoLogins: number;
+  /** Every event sent: logins, connection changes, snapshot pages. */
+  events: number;
 }
 
 /**
@@ -147,7 +172,7 @@ export async function feedHistory(
     }),
   });
   const d = size.days;
-  await product.send(TOPICS.registryConnections, [
+  const lifecycle = [
     change(0, 'connection.connected', [[d - 5, null]]),
     change(1, 'connection.connected', [[d - 10, null]]),
     change(1, 'connection.disconnected', [[d - 10, Math.floor(d / 2)]]),
@@ -157,7 +182,8 @@ export async function feedHistory(
     ]),
     change(2, 'connection.connected', [[d - 10, null]]),
     change(2, 'connection.disconnected', [[d - 10, 5]]),
-  ]);
+  ];
+  await product.send(TOPICS.registryConnections, lifecycle);
   const snapshots = connections.flatMap((c, i) =>
     Array.from({ length: Math.floor((d - 12) / 7) }, (_, w) => {
       const users = Array.from({ length: size.users }, (_, u) => u)
@@ -186,6 +212,7 @@ export async function feedHistory(
     ssoAppIds,
     logins: logins.length,
     ssoLogins: logins.filter((l) => l.data.method === 'sso').length,
+    events: logins.length + lifecycle.length + snapshots.length + 1,
   };
 }
 
@@ -197,7 +224,7 @@ function connectionIdOf(i: number): string {
 
 /** Waits until every consumer group of the product has read every topic to its end, twice in a row. */
 export async function settled(product: Isolated, timeoutMs = 300_000): Promise<void> {
-  const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'settle', topicPrefix: '' });
+  const kafka = createKafka({ brokers: product.brokers.split(','), clientId: 'settle', topicPrefix: '' });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -209,6 +236,17 @@ export async function settled(product: Isolated, timeoutMs = 300_000): Promise<v
       quiet = lag === 0 ? quiet + 1 : 0;
       await new Promise((r) => setTimeout(r, 1_000));
     }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Messages the product's consumer groups have yet to apply, over every topic. */
+export async function lagOf(product: Isolated): Promise<number> {
+  const admin = createKafka({ brokers: product.brokers.split(','), clientId: 'lag', topicPrefix: '' }).admin();
+  await admin.connect();
+  try {
+    return await totalLag(admin, product.prefix);
   } finally {
     await admin.disconnect();
   }
@@ -247,4 +285,105 @@ export async function viewsOf(
     views[ssoAppId] = { days: res.body.days, status: res.body.rebuild.status };
   }
   return { hash: createHash('sha256').update(JSON.stringify(views)).digest('hex'), views };
+}
+
+/** What a run ends with, to compare with the fault-free run of the same history. */
+export interface Outcome {
+  hash: string;
+  views: Record<string, unknown>;
+  /** Logins kept by sso-ingest (each a distinct quarter hour: a duplicate would count twice). */
+  logins: number;
+  /** DLQ'd messages the history does not explain (see `unexplained`). */
+  unexplained: string[];
+}
+
+export async function outcomeOf(product: Isolated, history: History): Promise<Outcome> {
+  return {
+    ...(await viewsOf(product, history)),
+    logins: await loginRows(product),
+    unexplained: unexplained(await refusals(product)),
+  };
+}
+
+async function loginRows(product: Isolated): Promise<number> {
+  const db = new Client({ connectionString: product.databaseUrl });
+  await db.connect();
+  try {
+    // sso-ingest keeps each (instance, user)'s logins as distinct quarter hours.
+    return (await db.query('select coalesce(sum(cardinality(quarters)), 0)::int as n from sso_ingest.login_history'))
+      .rows[0].n;
+  } finally {
+    await db.end();
+  }
+}
+
+const INPUTS = [TOPICS.ssoEvents, TOPICS.connectorSnapshots, TOPICS.connectorUsage, TOPICS.registryConnections];
+
+/** What reached the input topics' DLQs, as `topic code: message` lines (none, when nothing was refused). */
+async function refusals(product: Isolated): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [topic, count] of Object.entries(await dlqCounts(product))) {
+    if (!count) continue;
+    for (const m of await readTopic(topic, (read) => read.length >= count, 10_000, product.prefix, product.brokers)) {
+      const error = JSON.parse(m.value ?? '{}').error ?? {};
+      lines.push(`${topic} ${error.code}: ${error.message}`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Refusals the history itself explains, whatever the order the topics are read in: snapshots
+ * of the reconnected connection taken while it was disconnected (R10, reported when the
+ * periods are known on arrival), and snapshots of the deleted connection that arrive after
+ * its deletion (R12 removes them anyway; R15). Returns any other: lost or broken input.
+ */
+function unexplained(refused: string[]): string[] {
+  return refused.filter((r) => !/ OUTSIDE_CONNECTED_PERIOD: snapshot s1-/.test(r) && !/ CONNECTION_DELETED: /.test(r));
+}
+
+async function dlqCounts(product: Isolated): Promise<Record<string, number>> {
+  const admin = createKafka({ brokers: product.brokers.split(','), clientId: 'dlq', topicPrefix: '' }).admin();
+  await admin.connect();
+  try {
+    const counts: Record<string, number> = {};
+    for (const topic of INPUTS.map(dlqTopicOf)) {
+      counts[topic] = 0;
+      for (const p of await admin.fetchTopicOffsets(`${product.prefix}${topic}`))
+        counts[topic] += Number(p.high) - Number(p.low);
+    }
+    return counts;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Waits until every service answers /readyz (database reached, consumers in their groups); returns how long it took. */
+export async function allReady(product: Isolated, timeoutMs = 300_000): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const answers = await Promise.all(
+      product.all.map((s) =>
+        fetch(`${s.url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
+    );
+    if (answers.every(Boolean)) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`${product.name}: not every service ready in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * The figures of a case (docs/reliability.md quotes them): printed, and kept in
+ * test-output/chaos/<case>.json with the size it ran at.
+ */
+export function recordFigures(name: string, figures: Record<string, unknown>): void {
+  const dir = join(__dirname, '../../../test-output/chaos');
+  mkdirSync(dir, { recursive: true });
+  const record = { case: name, full: FULL, at: new Date().toISOString(), ...figures };
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`[chaos] ${JSON.stringify(record)}`);
 }

@@ -4,3 +4,4 @@ export * from './processes';
 export * from './service-app';
 export * from './private-broker';
 export * from './private-database';
+export * from './private-postgres';

@@ -2,11 +2,11 @@ import { createIdempotentProducer, createKafka, ensureTopics } from '@org/kafka'
 import type { IHeaders, Kafka, Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
-/** The run's Kafka, and its topic names (the run's prefix + the contract name). */
-export function testKafka(): { kafka: Kafka; topic: (name: string) => string } {
+/** The run's Kafka (or the given brokers: a private broker), and its topic names (the run's prefix + the contract name). */
+export function testKafka(brokers = process.env.KAFKA_BROKERS!): { kafka: Kafka; topic: (name: string) => string } {
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
   const kafka = createKafka({
-    brokers: process.env.KAFKA_BROKERS!.split(','),
+    brokers: brokers.split(','),
     clientId: `test-${process.pid}`,
     topicPrefix: prefix,
   });
@@ -41,15 +41,17 @@ export interface ReadMessage {
 
 /**
  * Reads a topic from the beginning until `until` holds for what was read, or the deadline.
- * `topicPrefix` reads a suite's own topics (see `suiteTopics`) instead of the run's.
+ * `topicPrefix` reads a suite's own topics (see `suiteTopics`) instead of the run's, on
+ * `brokers` when the suite has a broker of its own.
  */
 export async function readTopic(
   topic: string,
   until: (messages: ReadMessage[]) => boolean,
   timeoutMs = 20_000,
   topicPrefix?: string,
+  brokers?: string,
 ): Promise<ReadMessage[]> {
-  const { kafka, topic: runTopic } = testKafka();
+  const { kafka, topic: runTopic } = testKafka(brokers);
   const physical = (name: string) => (topicPrefix === undefined ? runTopic(name) : `${topicPrefix}${name}`);
   const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
   const read: ReadMessage[] = [];
@@ -112,10 +114,11 @@ export async function untilConsumed(group: string, topic: string, timeoutMs = 30
 
 /**
  * Every contract topic again under a prefix of this suite's own (`<run prefix><name>.`), for a
- * suite that produces so much that the run's shared topics would slow the others' readers.
+ * suite that produces so much that the run's shared topics would slow the others' readers
+ * (on `brokers` when the suite has a broker of its own).
  */
-export async function suiteTopics(name: string): Promise<string> {
+export async function suiteTopics(name: string, brokers?: string): Promise<string> {
   const prefix = `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${name}.`;
-  await ensureTopics(testKafka().kafka, prefix);
+  await ensureTopics(testKafka(brokers).kafka, prefix);
   return prefix;
 }
