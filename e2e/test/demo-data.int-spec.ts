@@ -1,42 +1,33 @@
 // The demo `npm start` seeds, at a smaller size, through the running product: what the
 // dashboard will show on first start must really be there.
-import { eventually, gatewayCall, privateDatabase, type ServiceProcess, startProduct, suiteTopics } from '@org/testing';
+import { eventually, gatewayCall, type IsolatedProduct, startIsolatedProduct } from '@org/testing';
 import { seedDemo } from '@org/demo-data';
 
 describe('the demo tenant', () => {
-  let running: ServiceProcess[] = [];
-  let gateway: ServiceProcess;
-  let prefix: string;
+  let product: IsolatedProduct;
 
   beforeAll(async () => {
     // Its own topics and database: the demo's half a million events would slow every suite
     // reading the run's topics, and its services must not publish other suites' outboxes.
-    prefix = await suiteTopics('demo');
-    let databaseUrl = '';
-    for (const service of ['gateway', 'sso-ingest', 'connector-registry', 'provisioning-resolver'])
-      databaseUrl = privateDatabase(service, 'demo');
-    const env = { KAFKA_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl };
-    const product = await startProduct(env, env);
-    gateway = product.gateway;
-    running = product.all;
+    product = await startIsolatedProduct('demo');
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all(running.map((s) => s.stop()));
+    await Promise.all(product.all.map((s) => s.stop()));
   });
 
   it('has two SSO platforms, 40 applications and connections with history', async () => {
     const lines: string[] = [];
     const demo = await seedDemo({
-      gatewayUrl: gateway.url,
+      gatewayUrl: product.gateway.url,
       adminKey: process.env.ADMIN_API_KEY!,
       brokers: process.env.KAFKA_BROKERS!.split(','),
-      topicPrefix: prefix,
+      topicPrefix: product.prefix,
       users: 300,
       progress: (line) => lines.push(line),
     });
     expect(lines.at(-1)).toMatch(/Dropbox/);
-    const api = (path: string) => gatewayCall(gateway.url)('GET', path, demo.apiKey).then((r) => r.body);
+    const api = (path: string) => gatewayCall(product.gateway.url)('GET', path, demo.apiKey).then((r) => r.body);
 
     expect((await api('/v1/sso-connections')).items.map((s: { platform: string }) => s.platform).sort()).toEqual([
       'entra',

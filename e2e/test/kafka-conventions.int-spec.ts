@@ -13,6 +13,7 @@ import { addToOutbox, type EventBatch, OutboxEvent, ProcessedEvent, type Rejecti
 
 const schema = `kafka_probe_${randomUUID().slice(0, 8)}`;
 const failedOnce = new Set<string>();
+const failures = new Map<string, number>();
 
 @Controller()
 class UsageProbeKafkaController {
@@ -26,6 +27,12 @@ class UsageProbeKafkaController {
         throw Object.assign(new Error('connection lost'), { code: '08006' });
       }
       if (kind === 'bug') throw new TypeError('cannot read properties of undefined');
+      if (kind === 'unrecoverable' && (failures.get(e.id) ?? 0) < 2) {
+        // An outage surfacing as an error kafkajs would not retry (it would stop the consumer for
+        // good), twice: in the chunk, then alone — so it leaves the chunk's own retries.
+        failures.set(e.id, (failures.get(e.id) ?? 0) + 1);
+        throw Object.assign(new TypeError('the pool is draining'), { code: 'SERVICE_UNAVAILABLE' });
+      }
       if (kind === 'reject') {
         rejections.push({
           eventId: e.id,
@@ -133,6 +140,45 @@ describe('Kafka conventions (libs/kafka)', () => {
     ]);
     expect(marked).toEqual([]);
   });
+
+  it('retries a chunk that failed with an error kafkajs would not retry, instead of stopping the consumer', async () => {
+    const unrecoverable = usage('unrecoverable-1');
+    const after = usage('ok-5');
+    await produce(
+      TOPICS.connectorUsage,
+      [unrecoverable, after].map((e) => ({ key: 'k', value: e })),
+    );
+    await eventually(async () => (await applied([unrecoverable.id, after.id])).length === 2, 30_000);
+    expect(failures.get(unrecoverable.id)).toBe(2);
+  });
+
+  it('sends refusals bigger than the broker takes in one batch to the DLQ, cutting a copy too big to send, and goes on', async () => {
+    // Not JSON, and all quotes: the DLQ's copy (a JSON string) is twice as long as the original.
+    const marker = `too-big-${randomUUID()}`;
+    const refused = [...Array.from({ length: 6 }, () => 150_000), 600_000].map(
+      (length, i) => `${marker}-${i}${'"'.repeat(length)}`,
+    );
+    for (const value of refused) await produce(TOPICS.connectorUsage, [{ key: 'big', value }]);
+    const after = usage('ok-6');
+    await produce(TOPICS.connectorUsage, [{ key: 'big', value: after }]);
+
+    await eventually(async () => (await applied([after.id])).length === 1, 60_000);
+    const mine = (m: { value: string | null }) => m.value?.includes(marker) === true;
+    const dlq = (
+      await readTopic(dlqTopicOf(TOPICS.connectorUsage), (m) => m.filter(mine).length >= refused.length, 30_000)
+    ).filter(mine);
+    const copies = dlq.map((m) => JSON.parse(m.value!) as { value: string; valueLength?: number });
+    expect(copies.map((c) => c.value.slice(0, marker.length + 2)).sort()).toEqual(
+      refused.map((r) => r.slice(0, marker.length + 2)).sort(),
+    );
+    // The 150k ones whole; the 600k one cut to 400k characters, saying how long it was.
+    expect(copies.filter((c) => c.valueLength === undefined).map((c) => c.value.length)).toEqual(
+      refused.slice(0, 6).map((r) => r.length),
+    );
+    expect(copies.filter((c) => c.valueLength !== undefined)).toEqual([
+      { ...copies.find((c) => c.valueLength)!, value: refused[6].slice(0, 400_000), valueLength: refused[6].length },
+    ]);
+  }, 120_000);
 
   it('commits the offsets once applied, and a restarted consumer does not see the events again', async () => {
     const first = usage('ok-3');

@@ -4,7 +4,7 @@
 import { connectorEventKey, dlqTopicOf, instanceIdOf, instanceKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aConnectionChange, aLogin, aSnapshotPage } from '@org/contracts/testing';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
-import { gatewayCall, privateDatabase, type Product, readTopic, startProduct, suiteTopics } from '@org/testing';
+import { gatewayCall, type IsolatedProduct, readTopic, startIsolatedProduct } from '@org/testing';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,41 +14,25 @@ import { Client } from 'pg';
 export const FULL = process.env.CHAOS_FULL === '1';
 const DAY = 86_400_000;
 
-export interface Isolated extends Product {
-  name: string;
-  prefix: string;
-  brokers: string;
-  databaseUrl: string;
+export interface Isolated extends IsolatedProduct {
   /** The gateway now (it may have been restarted). */
   url(): string;
   send(topic: string, messages: Array<{ key: string; value: unknown }>): Promise<void>;
   close(): Promise<void>;
 }
 
-/**
- * The whole product on topics and a database of its own; on the run's Kafka and PostgreSQL
- * unless `where` names others (a private broker or server, for cases that stop them).
- */
+/** An isolated product (see `startIsolatedProduct`) with a producer to feed it. */
 export async function isolatedProduct(
   name: string,
-  where: { brokers?: string; runDatabaseUrl?: string } = {},
+  where?: Parameters<typeof startIsolatedProduct>[1],
 ): Promise<Isolated> {
-  const brokers = where.brokers ?? process.env.KAFKA_BROKERS!;
-  const prefix = await suiteTopics(name, brokers);
-  let databaseUrl = '';
-  for (const service of ['gateway', 'sso-ingest', 'connector-registry', 'provisioning-resolver'])
-    databaseUrl = privateDatabase(service, name.replace(/\W/g, '_'), where.runDatabaseUrl);
-  const own = { KAFKA_TOPIC_PREFIX: prefix, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl };
-  const product = await startProduct(own, own);
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: name, topicPrefix: prefix });
+  const product = await startIsolatedProduct(name, where);
+  const { prefix } = product;
+  const kafka = createKafka({ brokers: product.brokers.split(','), clientId: name, topicPrefix: prefix });
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   return {
     ...product,
-    name,
-    prefix,
-    brokers,
-    databaseUrl,
     url: () => product.all.find((s) => s.name === 'gateway')!.url,
     async send(topic, messages) {
       // Cut below the broker's 1 MB record batch (one key's messages travel as one batch).
@@ -365,13 +349,17 @@ export async function allReady(product: Isolated, timeoutMs = 300_000): Promise<
     const answers = await Promise.all(
       product.all.map((s) =>
         fetch(`${s.url}/readyz`).then(
-          (r) => r.ok,
-          () => false,
+          async (r) => ({ service: s, ok: r.ok, body: await r.text() }),
+          (e: Error) => ({ service: s, ok: false, body: e.message }),
         ),
       ),
     );
-    if (answers.every(Boolean)) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${product.name}: not every service ready in ${timeoutMs} ms`);
+    const waiting = answers.filter((a) => !a.ok);
+    if (!waiting.length) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) {
+      const why = waiting.map((a) => `${a.service.name}: ${a.body}\n${a.service.output.slice(-15).join('')}`);
+      throw new Error(`${product.name}: not every service ready in ${timeoutMs} ms\n${why.join('\n')}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }

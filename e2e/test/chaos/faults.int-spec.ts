@@ -24,8 +24,8 @@ const SIZE = FULL
   ? { instances: 40, users: 1_500, days: 365, everyDays: 15 }
   : { instances: 6, users: 150, days: 120, everyDays: 4 };
 const KILLS = FULL ? 20 : 4;
-/** How long the broker and the database stay down. */
-const OUTAGE_MS = FULL ? 30_000 : 8_000;
+/** How long the broker and the database stay down: longer than a consumer's session (30 s), whose heartbeats must go on. */
+const OUTAGE_MS = 40_000;
 /** Full size, the kill case settles slowly: every kill of a backend stalls its partitions for the 30 s session timeout. */
 const SETTLE_MS = FULL ? 1_800_000 : 300_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

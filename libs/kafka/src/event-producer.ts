@@ -21,13 +21,20 @@ export class EventProducer {
     await this.sendBatch([{ topic, messages }]);
   }
 
+  /**
+   * Sends in requests of at most ~800 KB, one after the other (so each partition keeps its
+   * order): the broker refuses a record batch over 1 MB, and messages of one key travel as one
+   * batch — twenty refused 100 KB snapshot pages for one DLQ would otherwise never leave.
+   */
   async sendBatch(topicMessages: TopicMessages[]): Promise<void> {
     const producer = await this.connected();
     try {
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: topicMessages.map((t) => ({ ...t, topic: physicalTopic(this.settings, t.topic) })),
-      });
+      for (const request of requestsOf(topicMessages)) {
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: request.map((t) => ({ ...t, topic: physicalTopic(this.settings, t.topic) })),
+        });
+      }
     } catch (error) {
       await this.discard(producer);
       throw error;
@@ -62,4 +69,33 @@ export class EventProducer {
     }
     await producer.disconnect().catch(() => undefined);
   }
+}
+
+const BYTES_PER_REQUEST = 800_000;
+
+/** `topicMessages` cut, in order, into requests of at most BYTES_PER_REQUEST (a bigger message goes alone). */
+export function requestsOf(topicMessages: TopicMessages[]): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let request: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of topicMessages) {
+    for (const message of messages) {
+      const size = sizeOf(message.key) + sizeOf(message.value) + 64;
+      if (bytes + size > BYTES_PER_REQUEST && bytes > 0) {
+        requests.push(request);
+        request = [];
+        bytes = 0;
+      }
+      const last = request.at(-1);
+      if (last?.topic === topic) last.messages.push(message);
+      else request.push({ topic, messages: [message] });
+      bytes += size;
+    }
+  }
+  if (request.length) requests.push(request);
+  return requests;
+}
+
+function sizeOf(data: Buffer | string | null | undefined): number {
+  return data == null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }

@@ -85,7 +85,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private readonly log = new Logger(KafkaEventServer.name);
   private readonly consumers: Consumer[] = [];
   private readonly joined = new Set<Consumer>();
-  private crashed?: Error;
   private stopping = false;
   applied = 0;
   rejected = 0;
@@ -100,9 +99,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     super();
   }
 
-  /** Ready once every consumer has joined its group, and none has given up. */
+  /** Ready while every consumer is in its group. */
   get ready(): boolean {
-    return !this.crashed && this.joined.size === this.messageHandlers.size;
+    return this.joined.size === this.messageHandlers.size;
   }
 
   /** Starts one consumer per handled topic, in the background: a service boots (and serves
@@ -156,8 +155,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(consumer));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined.delete(consumer);
-      if (!payload.restart) this.crashed = payload.error;
       this.log.error(`consumer of ${source} crashed (restart: ${payload.restart}): ${payload.error.message}`);
+      if (payload.restart || this.stopping) return;
+      // kafkajs gives up on errors it deems not retriable; its partitions would wait for a
+      // process restart. A new consumer instead, after a pause (not ready meanwhile).
+      this.consumers.splice(this.consumers.indexOf(consumer), 1);
+      setTimeout(() => void this.consumeWithRetry(topic, handler), 5_000).unref();
     });
     try {
       await consumer.connect();
@@ -178,9 +181,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           const chunk = batch.messages
             .slice(i, i + chunkSize)
             .map((message) => ({ message, partition: batch.partition }));
-          await this.applyChunk(topic, chunk, handler);
+          if (!(await this.applyWaitingOutOutages(topic, chunk, handler, { heartbeat, isRunning, isStale }))) return;
           const next = (BigInt(chunk[chunk.length - 1].message.offset) + 1n).toString();
-          await consumer.commitOffsets([{ topic: source, partition: batch.partition, offset: next }]);
+          await consumer.commitOffsets([{ topic: source, partition: batch.partition, offset: next }]).catch((error) => {
+            // Evicted from the group meanwhile: kafkajs wraps the reason in an error it will not
+            // retry; unwrapped, it rejoins the group (the chunk is replayed, harmlessly).
+            throw (error as { cause?: unknown }).cause ?? error;
+          });
           resolveOffset(chunk[chunk.length - 1].message.offset);
           consumerLag.set(
             { topic, partition: String(batch.partition), group: `${this.options.groupId}.${topic}` },
@@ -190,6 +197,34 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         }
       },
     });
+  }
+
+  /**
+   * Applies a chunk; while that fails — an outage, as the rules' refusals go to the DLQ — waits
+   * and tries again in place, heartbeating: leaving the group would only move the partition to
+   * a replica facing the same outage. Returns false if the partition was taken away meanwhile.
+   */
+  private async applyWaitingOutOutages(
+    topic: Topic,
+    chunk: Received[],
+    handler: Handler,
+    batch: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean },
+  ): Promise<boolean> {
+    for (let failures = 0; ; failures++) {
+      try {
+        await this.applyChunk(topic, chunk, handler);
+        return true;
+      } catch (error) {
+        if (failures % 10 === 0)
+          this.log.warn(`cannot apply ${topic} yet (${failures + 1}x), waiting: ${(error as Error).message}`);
+        const until = Date.now() + Math.min(10_000, 500 * 2 ** Math.min(failures, 5));
+        while (Date.now() < until) {
+          if (!batch.isRunning() || batch.isStale()) return false;
+          await new Promise((r) => setTimeout(r, Math.min(1_000, until - Date.now())));
+          await batch.heartbeat();
+        }
+      }
+    }
   }
 
   private async applyChunk(topic: Topic, chunk: Received[], handler: Handler): Promise<void> {

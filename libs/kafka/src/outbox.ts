@@ -8,9 +8,14 @@ export interface OutgoingEvent {
   value: object;
 }
 
+/** The most of the original value a DLQ message copies: with JSON's escaping it stays under the broker's 1 MB. */
+export const DLQ_VALUE_MAX_CHARS = 400_000;
+
 /**
  * The value of every DLQ message, from the consumer or from a background step: the reason, where
- * the message came from, and the message as it came (its value as a string).
+ * the message came from, and the message as it came (its value as a string). A value longer
+ * than DLQ_VALUE_MAX_CHARS is cut, and `valueLength` says how long it was: the whole message
+ * is still at `origin` (topic, partition, offset) for as long as the topic keeps it.
  */
 export function dlqValue(
   error: { code: ErrorCode; message: string },
@@ -18,7 +23,9 @@ export function dlqValue(
   key: string | null,
   value: unknown,
 ) {
-  return { error, origin, key, value: value === null || typeof value === 'string' ? value : JSON.stringify(value) };
+  const text = value === null || typeof value === 'string' ? value : JSON.stringify(value);
+  if (text === null || text.length <= DLQ_VALUE_MAX_CHARS) return { error, origin, key, value: text };
+  return { error, origin, key, value: text.slice(0, DLQ_VALUE_MAX_CHARS), valueLength: text.length };
 }
 
 /**

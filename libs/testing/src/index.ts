@@ -5,3 +5,4 @@ export * from './service-app';
 export * from './private-broker';
 export * from './private-database';
 export * from './private-postgres';
+export * from './isolated-product';
