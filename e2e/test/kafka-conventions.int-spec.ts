@@ -7,7 +7,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { connectorEventKey, type ConnectorUsageEvent, dlqTopicOf, TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import { ServiceModule } from '@org/service';
-import { eventually, produce, readTopic, startTestService, testKafka } from '@org/testing';
+import { eventually, produce, type ReadMessage, readTopic, startTestService, testKafka } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { addToOutbox, type EventBatch, OutboxEvent, ProcessedEvent, type Rejection } from '@org/kafka';
 
@@ -163,7 +163,9 @@ describe('Kafka conventions (libs/kafka)', () => {
     await produce(TOPICS.connectorUsage, [{ key: 'big', value: after }]);
 
     await eventually(async () => (await applied([after.id])).length === 1, 60_000);
-    const mine = (m: { value: string | null }) => m.value?.includes(marker) === true;
+    // Other suites' consumers of the run's topic refuse these too, to the same DLQ: only this consumer's.
+    const group = `${process.env.KAFKA_TOPIC_PREFIX}probe-${schema}.${TOPICS.connectorUsage}`;
+    const mine = (m: ReadMessage) => m.value?.includes(marker) === true && m.headers['x-consumer-group'] === group;
     const dlq = (
       await readTopic(dlqTopicOf(TOPICS.connectorUsage), (m) => m.filter(mine).length >= refused.length, 30_000)
     ).filter(mine);

@@ -2,7 +2,7 @@
 // and pages of a set still incomplete, reach the DLQ with the reason once their wait is over.
 // Its own database: short waits here must not give up on other suites' data.
 import { connectorEventKey, dlqTopicOf, instanceKey, newEvent, TOPICS } from '@org/contracts';
-import { privateDatabase, produce, readTopic, startTestService, suiteEnv } from '@org/testing';
+import { eventually, privateDatabase, produce, readTopic, startTestService, suiteEnv } from '@org/testing';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { aConnectionChange } from '@org/contracts/testing';
@@ -61,6 +61,12 @@ describe('provisioning-resolver: bounded waits', () => {
         }),
       },
     ]);
+    // Known before its pages arrive: on a loaded machine the 1.5 s wait for an unknown
+    // connection could otherwise run out first, and the partial set be refused as UNKNOWN_CONNECTION.
+    await eventually(
+      async () => (await db.query('select 1 from connection_fact where connection_id = $1', [known])).rowCount === 1,
+      30_000,
+    );
     await produce(TOPICS.connectorSnapshots, [page(unknown, 'orphan', 1, 1), page(known, 'partial', 1, 2)]);
     await produce(TOPICS.connectorUsage, [
       {
