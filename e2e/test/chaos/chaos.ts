@@ -3,7 +3,7 @@
 // and the views of every instance to compare with a fault-free run.
 import { connectorEventKey, dlqTopicOf, instanceIdOf, instanceKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aConnectionChange, aLogin, aSnapshotPage } from '@org/contracts/testing';
-import { createIdempotentProducer, createKafka } from '@org/kafka';
+import { createKafka, EventProducer } from '@org/kafka';
 import { gatewayCall, type IsolatedProduct, readTopic, startIsolatedProduct } from '@org/testing';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,39 +27,27 @@ export async function isolatedProduct(
   where?: Parameters<typeof startIsolatedProduct>[1],
 ): Promise<Isolated> {
   const product = await startIsolatedProduct(name, where);
-  const { prefix } = product;
-  const kafka = createKafka({ brokers: product.brokers.split(','), clientId: name, topicPrefix: prefix });
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const settings = { brokers: product.brokers.split(','), clientId: name, topicPrefix: product.prefix };
+  // The services' own producer: requests cut below the broker's 1 MB, a fresh producer after a failure.
+  const producer = new EventProducer(createKafka(settings), settings);
   return {
     ...product,
     url: () => product.all.find((s) => s.name === 'gateway')!.url,
     async send(topic, messages) {
-      // Cut below the broker's 1 MB record batch (one key's messages travel as one batch).
-      let chunk: Array<{ key: string; value: string }> = [];
-      let bytes = 0;
-      const flush = async () => {
-        // Like a connector, sent again until the broker takes it (for 3 minutes): while the broker
-        // is down a send fails, and one that failed after all may have landed — consumers dedupe.
-        for (let attempt = 1; chunk.length; attempt++) {
-          try {
-            await producer.send({ topic: `${prefix}${topic}`, acks: -1, messages: chunk });
-            break;
-          } catch (error) {
-            if (attempt >= 90) throw error;
-            await new Promise((r) => setTimeout(r, 2_000));
-          }
+      const encoded = messages.map((m) => ({
+        key: m.key,
+        value: typeof m.value === 'string' ? m.value : JSON.stringify(m.value),
+      }));
+      // Like a connector, sent again until the broker takes it (for 3 minutes): while the broker
+      // is down a send fails, and one that failed after all may have landed — consumers dedupe.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await producer.send(topic, encoded);
+        } catch (error) {
+          if (attempt >= 90) throw error;
+          await new Promise((r) => setTimeout(r, 2_000));
         }
-        chunk = [];
-        bytes = 0;
-      };
-      for (const m of messages) {
-        const value = typeof m.value === 'string' ? m.value : JSON.stringify(m.value);
-        if (bytes + value.length > 800_000) await flush();
-        chunk.push({ key: m.key, value });
-        bytes += value.length;
       }
-      await flush();
     },
     async close() {
       await producer.disconnect();
@@ -289,6 +277,14 @@ export async function outcomeOf(product: Isolated, history: History): Promise<Ou
   };
 }
 
+/** Logins a faulty run kept fewer (lost) or more (duplicated) than the reference did. */
+export function lossAndDuplication(reference: Outcome, after: Outcome): { lost: number; duplicated: number } {
+  return {
+    lost: Math.max(0, reference.logins - after.logins),
+    duplicated: Math.max(0, after.logins - reference.logins),
+  };
+}
+
 async function loginRows(product: Isolated): Promise<number> {
   const db = new Client({ connectionString: product.databaseUrl });
   await db.connect();
@@ -301,7 +297,8 @@ async function loginRows(product: Isolated): Promise<number> {
   }
 }
 
-const INPUTS = [TOPICS.ssoEvents, TOPICS.connectorSnapshots, TOPICS.connectorUsage, TOPICS.registryConnections];
+/** The topics the product takes input from. */
+export const INPUTS = [TOPICS.ssoEvents, TOPICS.connectorSnapshots, TOPICS.connectorUsage, TOPICS.registryConnections];
 
 /** What reached the input topics' DLQs, as `topic code: message` lines (none, when nothing was refused). */
 async function refusals(product: Isolated): Promise<string[]> {

@@ -11,9 +11,11 @@ import {
   allReady,
   feedHistory,
   FULL,
+  INPUTS,
   type Isolated,
   isolatedProduct,
   lagOf,
+  lossAndDuplication,
   type Outcome,
   outcomeOf,
   recordFigures,
@@ -30,7 +32,6 @@ const OUTAGE_MS = 40_000;
 const SETTLE_MS = FULL ? 1_800_000 : 300_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BACKENDS = ['sso-ingest', 'connector-registry', 'provisioning-resolver'];
-const INPUTS = [TOPICS.ssoEvents, TOPICS.connectorSnapshots, TOPICS.connectorUsage, TOPICS.registryConnections];
 
 /** Events of `topic` a service has applied since its process started (its /metrics). */
 async function appliedSince(p: Isolated, service: string, topic: string): Promise<number> {
@@ -128,8 +129,7 @@ describe('chaos: the same history under faults', () => {
       events: history.events,
       kills,
       settledMs,
-      lost: Math.max(0, reference.logins - after.logins),
-      duplicated: Math.max(0, after.logins - reference.logins),
+      ...lossAndDuplication(reference, after),
       replay: {
         groups: groups.length,
         topicsReset: reset,
@@ -215,8 +215,7 @@ describe('chaos: the same history under faults', () => {
         downMs: OUTAGE_MS,
         readyAfterRestartMs: readyMs,
         settledAfterRestartMs: Date.now() - restartedAt,
-        lost: Math.max(0, reference.logins - after.logins),
-        duplicated: Math.max(0, after.logins - reference.logins),
+        ...lossAndDuplication(reference, after),
       });
     },
     1_800_000,

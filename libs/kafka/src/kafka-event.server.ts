@@ -269,52 +269,46 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     events: Array<EventOf<Topic>>,
     handler: Handler,
   ): Promise<Rejection[]> {
-    for (let attempt = 1; ; attempt++) {
-      const committed: Array<() => void> = [];
-      let appliedNow = 0;
-      try {
-        const rejections = await this.orm.em.fork().transactional(async (em) => {
-          const byIdOnly = !handler.extras?.idempotentByNaturalKey;
-          const inserted = byIdOnly
-            ? await query<{ event_id: string }>(
-                em,
-                `insert into processed_event (event_id, topic) select unnest(?::uuid[]), ?
-                 on conflict do nothing returning event_id`,
-                [events.map((e) => e.id), topic],
-              )
-            : events.map((e) => ({ event_id: e.id }));
-          const fresh = new Set(inserted.map((r) => r.event_id));
-          const seen = new Set<string>();
-          const todo = events.filter((e) => fresh.has(e.id) && !seen.has(e.id) && seen.add(e.id));
-          if (!todo.length) return [];
-          const result = (await lastValueFrom(
-            this.transformToObservable(
-              await handler(
-                { topic, events: todo, em, afterCommit: (fn) => committed.push(fn) },
-                new BaseRpcContext([topic]),
-              ),
-            ),
-            { defaultValue: undefined },
-          )) as Rejection[] | undefined;
-          const rejections = result ?? [];
-          // A refused event is not applied: forget its id so a resend is judged again.
-          if (rejections.length && byIdOnly) {
-            await query(em, `delete from processed_event where event_id = any(?::uuid[])`, [
-              rejections.map((r) => r.eventId),
-            ]);
-          }
-          appliedNow = todo.length - rejections.length;
-          return rejections;
-        });
-        this.applied += appliedNow;
-        eventsApplied.inc({ topic }, appliedNow);
-        for (const fn of committed) fn();
-        return rejections;
-      } catch (error) {
-        if (!this.isTransient(error) || attempt >= 5) throw error;
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    // A failure (a deadlock, an outage) is retried by applyWaitingOutOutages, for the whole chunk.
+    const committed: Array<() => void> = [];
+    let appliedNow = 0;
+    const rejections = await this.orm.em.fork().transactional(async (em) => {
+      const byIdOnly = !handler.extras?.idempotentByNaturalKey;
+      const inserted = byIdOnly
+        ? await query<{ event_id: string }>(
+            em,
+            `insert into processed_event (event_id, topic) select unnest(?::uuid[]), ?
+             on conflict do nothing returning event_id`,
+            [events.map((e) => e.id), topic],
+          )
+        : events.map((e) => ({ event_id: e.id }));
+      const fresh = new Set(inserted.map((r) => r.event_id));
+      const seen = new Set<string>();
+      const todo = events.filter((e) => fresh.has(e.id) && !seen.has(e.id) && seen.add(e.id));
+      if (!todo.length) return [];
+      const result = (await lastValueFrom(
+        this.transformToObservable(
+          await handler(
+            { topic, events: todo, em, afterCommit: (fn) => committed.push(fn) },
+            new BaseRpcContext([topic]),
+          ),
+        ),
+        { defaultValue: undefined },
+      )) as Rejection[] | undefined;
+      const rejections = result ?? [];
+      // A refused event is not applied: forget its id so a resend is judged again.
+      if (rejections.length && byIdOnly) {
+        await query(em, `delete from processed_event where event_id = any(?::uuid[])`, [
+          rejections.map((r) => r.eventId),
+        ]);
       }
-    }
+      appliedNow = todo.length - rejections.length;
+      return rejections;
+    });
+    this.applied += appliedNow;
+    eventsApplied.inc({ topic }, appliedNow);
+    for (const fn of committed) fn();
+    return rejections;
   }
 
   /** Rules refusing an event send it to the DLQ; an outage (database, broker) is rethrown to retry. */

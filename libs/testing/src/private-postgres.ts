@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './processes';
 
@@ -34,7 +33,8 @@ export async function startPrivatePostgres(): Promise<{
     server = child;
     for (const until = Date.now() + 120_000; Date.now() < until; ) {
       if (child.exitCode !== null) break;
-      if (output.join('').includes(`ready on 127.0.0.1:${port}`) && (await answers(port))) return;
+      // embedded.mjs prints this once PostgreSQL accepts connections.
+      if (output.join('').includes(`ready on 127.0.0.1:${port}`)) return;
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`private PostgreSQL did not start:\n${output.join('')}`);
@@ -58,15 +58,4 @@ export async function startPrivatePostgres(): Promise<{
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
