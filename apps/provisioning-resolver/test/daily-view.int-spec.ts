@@ -390,19 +390,24 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
   });
 
   it('brings views up to today when a new day begins, without any new fact', async () => {
-    const rows = async () =>
+    const rows = async (on = em()) =>
       (
         await query<{ n: number }>(
-          em(),
+          on,
           `select count(*)::int as n from view_day v join view_state s using (instance_id)
            where v.instance_id = ? and v.generation = s.generation and v.day > ?::date`,
           [instanceId, day(3)],
         )
       )[0].n;
-    // As if the last days had not begun yet when the view was last touched.
-    await query(em(), `delete from view_day where instance_id = ? and day > ?::date`, [instanceId, day(3)]);
-    await query(em(), `update view_state set last_day = ?::date where instance_id = ?`, [day(3), instanceId]);
-    expect(await rows()).toBe(0);
+    // As if the last days had not begun yet when the view was last touched. One transaction holding
+    // the view's state row: the service's own minute loop (or a late refresh) cannot extend the view
+    // between the rewind and the count.
+    await em().transactional(async (tx) => {
+      await query(tx, `select 1 from view_state where instance_id = ? for update`, [instanceId]);
+      await query(tx, `delete from view_day where instance_id = ? and day > ?::date`, [instanceId, day(3)]);
+      await query(tx, `update view_state set last_day = ?::date where instance_id = ?`, [day(3), instanceId]);
+      expect(await rows(tx)).toBe(0);
+    });
     while ((await app.get(ExtendViewsService).extendBatch()) > 0);
     expect(await rows()).toBe(3);
   });
