@@ -128,6 +128,14 @@ describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', ()
     });
     expect((await call('POST', `/v1/connections/${c.id}/reconnect`, {})).body.error.code).toBe('INVALID_TRANSITION');
     expect((await call('DELETE', `/v1/connections/${c.id}`)).body.error.code).toBe('CONNECTION_STILL_CONNECTED');
+    // The transition is judged first: an effectiveAt that would be refused does not change the answer.
+    expect(
+      (await call('POST', `/v1/connections/${c.id}/reconnect`, { effectiveAt: '2024-01-01T00:00:00Z' })).body.error
+        .code,
+    ).toBe('INVALID_TRANSITION');
+    expect((await call('DELETE', `/v1/connections/${c.id}?effectiveAt=2024-01-01T00:00:00Z`)).body.error.code).toBe(
+      'CONNECTION_STILL_CONNECTED',
+    );
 
     expect(
       (await call('POST', `/v1/connections/${c.id}/disconnect`, { effectiveAt: '2025-06-01T00:00:00Z' })).body.status,
@@ -155,6 +163,8 @@ describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', ()
     const deleted = await call('DELETE', `/v1/connections/${c.id}`);
     expect([deleted.status, deleted.body.connectionId, deleted.body.status]).toEqual([202, c.id, 'deleted']);
     expect((await call('DELETE', `/v1/connections/${c.id}`)).status).toBe(202);
+    // Delete is idempotent (R12), also when repeated with its original, now earlier, effectiveAt.
+    expect((await call('DELETE', `/v1/connections/${c.id}?effectiveAt=2025-06-01T00:00:00Z`)).status).toBe(202);
     expect((await call('POST', `/v1/connections/${c.id}/reconnect`, {})).body.error.code).toBe('INVALID_TRANSITION');
 
     // Another tenant's id is as unknown as a wrong one.

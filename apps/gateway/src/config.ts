@@ -8,7 +8,8 @@ export const gatewayEnv = z.object({
   GATEWAY_PORT: portSchema(8080),
   /** Interface the gateway listens on; 0.0.0.0 to serve other machines. */
   GATEWAY_HOST: z.string().default('127.0.0.1'),
-  ADMIN_API_KEY: z.string().min(16, 'at least 16 characters'),
+  // Any non-empty key the operator chooses; `npm start` generates a long random one.
+  ADMIN_API_KEY: z.string().min(1, 'required'),
   SSO_INGEST_URL: z.url().default('http://127.0.0.1:8081'),
   CONNECTOR_REGISTRY_URL: z.url().default('http://127.0.0.1:8082'),
   PROVISIONING_RESOLVER_URL: z.url().default('http://127.0.0.1:8083'),

@@ -94,7 +94,11 @@ describe('gateway: tenants, keys and routing', () => {
     expect(doc.status).toBe(200);
     expect(doc.body).toMatchObject({ openapi: '3.1.0' });
     expect(Object.keys(doc.body.paths)).toContain('/v1/instances/{id}/provisioning');
-    const page = await fetch(`${url}/docs`);
+    // At /docs itself: the document for a client, the page for a browser.
+    const atDocs = await fetch(`${url}/docs`);
+    expect(atDocs.headers.get('content-type')).toContain('application/json');
+    expect(await atDocs.json()).toEqual(doc.body);
+    const page = await fetch(`${url}/docs`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/docs/openapi.json');

@@ -230,6 +230,12 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       items: [{ userId: 'u3', email: 'u3@acme.test', tier: 'Viewer' }],
       nextCursor: null,
     });
+    // Parameters given empty, as SPEC §5 writes the call, count as not given.
+    const empty = await call(tenantId)(
+      'GET',
+      `/v1/instances/${instanceId}/provisioning/${day(6)}/users?limit=&cursor=`,
+    );
+    expect([empty.status, empty.body.items.length, empty.body.nextCursor]).toEqual([200, 3, null]);
     const estimated = await call(tenantId)('GET', `/v1/instances/${instanceId}/provisioning/${day(12)}/users`);
     expect(estimated.body.items).toEqual(
       ['u1', 'u2', 'u3'].map((u) => ({ userId: u, email: `${u}@acme.test`, tier: null })),

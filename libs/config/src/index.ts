@@ -29,7 +29,7 @@ export const commonEnv = {
     .regex(/^[A-Za-z0-9._-]*$/)
     .default(''),
   /** The gateway's credential; services answer 401 to calls without it. */
-  INTERNAL_API_TOKEN: z.string().min(16, 'at least 16 characters'),
+  INTERNAL_API_TOKEN: z.string().min(1, 'required'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Consumer group base name; defaults to the service's name (tests use one per suite). */
   KAFKA_CONSUMER_GROUP: z

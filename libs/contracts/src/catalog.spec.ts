@@ -19,10 +19,28 @@ describe('parseEvent', () => {
     ['a type of another topic', JSON.stringify(aSnapshotPage()), 'connector.snapshot: type'],
     ['an unknown login method', JSON.stringify(aLogin({ data: { method: 'password' as never } })), 'data.method'],
     ['a page beyond pageCount', JSON.stringify(anAssignmentPage({ data: { page: 3, pageCount: 2 } })), 'data.page'],
+    ['an e-mail without @', JSON.stringify(aLogin({ data: { email: 'alice.example.com' } })), 'data.email'],
+    ['an e-mail with a space', JSON.stringify(aLogin({ data: { email: 'alice @example.com' } })), 'data.email'],
   ])('refuses %s, naming the field', (_, value, reason) => {
     const parsed = parseEvent(TOPICS.ssoEvents, value);
     expect(parsed).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
     expect(parsed.ok === false && parsed.reason).toContain(reason);
+  });
+
+  it.each(['alice@localhost', 'Zoë.Müller@bücher.example', "o'brien+sso@sub.corp.co.uk"])(
+    'accepts the address %s as directories hold it',
+    (email) => {
+      expect(parseEvent(TOPICS.ssoEvents, JSON.stringify(aLogin({ data: { email } })))).toMatchObject({ ok: true });
+    },
+  );
+
+  it('accepts ids and app keys as platforms hand them out, but not what would break a message key', () => {
+    const login = (data: object) => parseEvent(TOPICS.ssoEvents, JSON.stringify(aLogin({ data })));
+    expect(login({ userId: 'alice+test@acme.com', ssoAppId: 'Zoë/prod#2', appKey: 'Salesforce' }).ok).toBe(true);
+    expect(login({ userId: 'a:b' })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+    expect(login({ ssoAppId: 'a b' })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+    expect(login({ userId: 'a\u0000b' })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+    expect(login({ appKey: 'sales/force' })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
   });
 
   it('takes ids from the envelope and data, never from elsewhere', () => {

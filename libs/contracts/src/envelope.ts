@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
-// Ids that end up inside message keys (`a:b:c`) must not contain the separator.
-export const idSchema = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'letters, digits, . _ @ - (1 to 128)');
+// Ids as the platforms and apps hand them out (e-mails, `alice+test@…`, names with accents), but
+// not the separator of the message keys they end up in (`a:b:c`), spaces or control characters.
+export const idSchema = z.string().regex(/^[^\s:\p{Cc}]{1,128}$/u, "1 to 128 characters, no ':', space or control");
 export const uuidSchema = z.uuid();
+// An address as directories hold them: local@domain, no spaces. A stricter check (a dot in the
+// domain, ASCII only) would send whole pages of real directories (user@localhost, IDNs) to the DLQ.
+export const emailSchema = z
+  .string()
+  .max(320)
+  .regex(/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+$/u, 'an e-mail address (local@domain)');
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 export const daySchema = z.iso.date();
 

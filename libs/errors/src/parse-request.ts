@@ -11,3 +11,9 @@ export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.
     parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
   );
 }
+
+/** A query: a parameter given empty (`?limit=&cursor=`) counts as not given. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  const given = Object.entries((query ?? {}) as Record<string, unknown>).filter(([, value]) => value !== '');
+  return parseRequest(schema, Object.fromEntries(given));
+}

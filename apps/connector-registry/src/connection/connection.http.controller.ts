@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { connectionChangeRequest } from '@org/contracts';
-import { parseRequest } from '@org/errors';
+import { parseQuery, parseRequest } from '@org/errors';
 import { TenantId } from '@org/service';
 import { connectionOf, connectionsOf, connectionView } from './connection-record';
 import { DeleteConnectionService } from './delete-connection/delete-connection.service';
@@ -46,7 +46,7 @@ export class ConnectionHttpController {
   @Delete(':id')
   @HttpCode(202)
   async delete(@TenantId() tenantId: string, @Param('id') id: string, @Query('effectiveAt') effectiveAt?: string) {
-    const { effectiveAt: at } = parseRequest(connectionChangeRequest, { effectiveAt });
+    const { effectiveAt: at } = parseQuery(connectionChangeRequest, { effectiveAt });
     const connection = await this.deleting.delete(tenantId, id, at);
     return {
       connectionId: connection.id,

@@ -7,9 +7,10 @@ import { type ConnectionRecord, connectionEvent, connectionOf, isUuid } from './
 import { constraintRefusal, effectiveAtOf } from './effective-at';
 
 /**
- * One lifecycle change (R10–R12) in one transaction: lock the connection, let `change` check
- * the transition and write it at the effective time, then queue the connection's new state
- * on registry.connections.v1 through the outbox.
+ * One lifecycle change (R10–R12) in one transaction: lock the connection, let `transition`
+ * decide the new status (or refuse), only then check the effective time — a refused transition
+ * or a repeated delete answers the same whatever `effectiveAt` says — and let `write` record it;
+ * then queue the connection's new state on registry.connections.v1 through the outbox.
  */
 export async function changeConnection(
   em: EntityManager,
@@ -17,7 +18,8 @@ export async function changeConnection(
   id: string,
   effectiveAt: string | undefined,
   eventType: RegistryConnectionEvent['type'],
-  change: (connection: ConnectionRecord, at: Date, em: EntityManager) => Promise<ConnectionStatus | 'unchanged'>,
+  transition: (connection: ConnectionRecord) => ConnectionStatus | 'unchanged',
+  write: (connection: ConnectionRecord, at: Date, em: EntityManager) => Promise<void> = async () => undefined,
 ): Promise<ConnectionRecord> {
   try {
     return await em.transactional(async (tx) => {
@@ -27,9 +29,10 @@ export async function changeConnection(
         : [];
       if (!locked) throw new NotFoundError('connection', id);
       const connection = await connectionOf(tx, tenantId, id);
-      const at = await effectiveAtOf(tx, connection.instanceId, effectiveAt);
-      const status = await change(connection, at, tx);
+      const status = transition(connection);
       if (status === 'unchanged') return connection;
+      const at = await effectiveAtOf(tx, connection.instanceId, effectiveAt);
+      await write(connection, at, tx);
       await query(tx, 'update connection set status = ?, changed_at = ? where id = ?', [status, at.toISOString(), id]);
       const changed = await connectionOf(tx, tenantId, id);
       await addToOutbox(tx, [connectionEvent(eventType, changed)]);

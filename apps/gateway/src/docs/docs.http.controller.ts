@@ -1,4 +1,4 @@
-import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Headers, NotFoundException, Param, Res } from '@nestjs/common';
 import { asyncApiDocument, openApiDocument } from '@org/contracts';
 import { Public } from '@org/service';
 import { join } from 'node:path';
@@ -29,10 +29,18 @@ export class DocsHttpController {
   private openApi?: object;
   private asyncApi?: object;
 
+  /**
+   * SPEC §5 serves the OpenAPI document at `/docs`: a client asking for JSON (or anything) gets
+   * it; a browser, which asks for HTML first, gets the page that renders it.
+   */
   @Get()
-  @Header('content-type', 'text/html; charset=utf-8')
-  page() {
-    return PAGE;
+  @Header('vary', 'accept')
+  page(@Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: { type(t: string): unknown }) {
+    if (prefersHtml(accept)) {
+      res.type('text/html; charset=utf-8');
+      return PAGE;
+    }
+    return this.openapi();
   }
 
   /** SPEC §5 as OpenAPI 3.1. */
@@ -52,4 +60,11 @@ export class DocsHttpController {
     if (!UI_FILES.has(file)) throw new NotFoundException();
     res.sendFile(join(absolutePath(), file));
   }
+}
+
+/** Whether an Accept header names HTML before (or without) JSON, as browsers' do. */
+function prefersHtml(accept = ''): boolean {
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return html !== -1 && (json === -1 || html < json);
 }

@@ -4,7 +4,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { dayUsersQuery, viewRangeQuery } from '@org/contracts';
 import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
-import { NotFoundError, parseRequest, ValidationError } from '@org/errors';
+import { NotFoundError, parseQuery, parseRequest, ValidationError } from '@org/errors';
 import { TenantId } from '@org/service';
 import { z } from 'zod';
 import { estimateAccuracy } from './estimate-accuracy';
@@ -32,7 +32,7 @@ export class ViewHttpController {
     @Res({ passthrough: true }) res: { type(contentType: string): unknown },
   ) {
     const instance = knownId('instance', id);
-    const range = parseRequest(viewRangeQuery, q);
+    const range = parseQuery(viewRangeQuery, q);
     if (range.from && range.to) {
       const { from, to } = await dayRange(this.em, tenantId, range);
       const json = await storedViewJson(this.em.fork(), tenantId, instance, from, to);
@@ -52,7 +52,7 @@ export class ViewHttpController {
   users(@TenantId() tenantId: string, @Param('id') id: string, @Param('day') dayParam: string, @Query() q: unknown) {
     const instance = knownId('instance', id);
     const onDay = isoToDay(parseRequest(day, dayParam));
-    const { limit, cursor } = parseRequest(dayUsersQuery, q);
+    const { limit, cursor } = parseQuery(dayUsersQuery, q);
     const after = cursor === undefined ? '' : decodeCursor(cursor);
     return this.read(async (em) => {
       const { days } = await readViewDays(em, tenantId, instance, onDay, onDay);
@@ -70,7 +70,7 @@ export class ViewHttpController {
   @Get('instances/:id/estimate-accuracy')
   accuracy(@TenantId() tenantId: string, @Param('id') id: string, @Query() q: unknown) {
     const instance = knownId('instance', id);
-    const range = parseRequest(viewRangeQuery, q);
+    const range = parseQuery(viewRangeQuery, q);
     return this.read(async (em) => {
       const { from, to } = await dayRange(em, tenantId, range);
       const { days } = await readViewDays(em, tenantId, instance, from, to);

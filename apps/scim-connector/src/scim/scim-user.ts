@@ -1,3 +1,4 @@
+import { emailSchema, idSchema } from '@org/contracts';
 import { createHash } from 'node:crypto';
 
 // A SCIM 2.0 User (RFC 7643 §4.1) as far as a snapshot needs it, and how it becomes one.
@@ -17,9 +18,6 @@ export interface SnapshotUser {
   status: string;
 }
 
-const KEY_SAFE_ID = /^[A-Za-z0-9._@-]{1,128}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * The snapshot user of a SCIM user, or the reason it cannot be one. `active` false is
  * `inactive` (holds no seat, R13); a user without `active` is active (RFC 7643 leaves it
@@ -38,16 +36,16 @@ export function snapshotUserOf(user: ScimUser, tierAttribute: string): SnapshotU
   };
 }
 
-/** SCIM ids may hold any character; ids in message keys may not hold ':' and a few others. */
+/** SCIM ids may hold any character; ids in message keys may not hold ':', spaces or controls. */
 export function keySafeId(id: string): string {
-  return KEY_SAFE_ID.test(id) ? id : `scim-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
+  return idSchema.safeParse(id).success ? id : `scim-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 }
 
 function emailOf(user: ScimUser): string | null {
   const emails = Array.isArray(user.emails) ? (user.emails as Array<{ value?: unknown; primary?: unknown }>) : [];
   const chosen = emails.find((e) => e?.primary === true) ?? emails[0];
   const value = typeof chosen?.value === 'string' ? chosen.value : user.userName;
-  return typeof value === 'string' && EMAIL.test(value.trim()) && value.length <= 320 ? value.trim() : null;
+  return typeof value === 'string' && emailSchema.safeParse(value.trim()).success ? value.trim() : null;
 }
 
 /**

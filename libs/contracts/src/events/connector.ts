@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { daySchema, eventSchema, idSchema, isoTimeSchema, uuidSchema } from '../envelope';
+import { daySchema, emailSchema, eventSchema, idSchema, isoTimeSchema, uuidSchema } from '../envelope';
 
 // --- connector.snapshots.v1 and connector.usage.v1: from provisioning and engagement connectors ---
 
 export const snapshotUserSchema = z.object({
   userId: idSchema,
-  email: z.email().max(320),
+  email: emailSchema,
   tier: z.string().min(1).max(200).nullable(),
   /** Only `active` holds a seat (R13); SCIM active=false, suspended, deprovisioned do not. */
   status: z.string().min(1).max(64),

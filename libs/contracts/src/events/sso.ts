@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { daySchema, eventSchema, idSchema, isoTimeSchema, uuidSchema } from '../envelope';
+import { daySchema, emailSchema, eventSchema, idSchema, isoTimeSchema, uuidSchema } from '../envelope';
 
 export const loginMethodSchema = z.enum(['sso', 'social']);
 export type LoginMethod = z.infer<typeof loginMethodSchema>;
@@ -7,11 +7,12 @@ export type LoginMethod = z.infer<typeof loginMethodSchema>;
 const instanceRef = {
   ssoConnectionId: uuidSchema,
   ssoAppId: idSchema,
-  appKey: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, . _ - (1 to 64)'),
+  // A path segment of /v1/applications/:appKey/eligibility; taken as sent (case counts).
+  appKey: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (1 to 64)'),
   appName: z.string().min(1).max(200),
 };
 
-const ssoUser = { userId: idSchema, email: z.email().max(320) };
+const ssoUser = { userId: idSchema, email: emailSchema };
 
 // --- sso.events.v1: from SSO platform connectors (outside producers) ---
 
@@ -77,7 +78,7 @@ export const ssoEstimateSchema = eventSchema(
   z.object({
     instanceId: uuidSchema,
     userId: idSchema,
-    email: z.email(),
+    email: emailSchema,
     /** Days the user is in the estimate; replaces every earlier interval of this pair. */
     intervals: z.array(dayIntervalSchema),
   }),

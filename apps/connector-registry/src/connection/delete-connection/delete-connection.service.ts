@@ -10,7 +10,7 @@ export class DeleteConnectionService {
 
   /** R12: only a disconnected connection; deleting a deleted one again changes nothing. */
   delete(tenantId: string, id: string, effectiveAt?: string): Promise<ConnectionRecord> {
-    return changeConnection(this.em, tenantId, id, effectiveAt, 'connection.deleted', async (c) => {
+    return changeConnection(this.em, tenantId, id, effectiveAt, 'connection.deleted', (c) => {
       if (c.status === 'deleted') return 'unchanged';
       if (c.status === 'connected')
         throw new DomainError('CONNECTION_STILL_CONNECTED', 'disconnect the connection before deleting it');

@@ -11,14 +11,23 @@ export class DisconnectConnectionService {
 
   /** R10: closes the open period; from that day the instance shows the SSO estimate again. */
   disconnect(tenantId: string, id: string, effectiveAt?: string): Promise<ConnectionRecord> {
-    return changeConnection(this.em, tenantId, id, effectiveAt, 'connection.disconnected', async (c, at, em) => {
-      if (c.status !== 'connected')
-        throw new DomainError('INVALID_TRANSITION', `a ${c.status} connection cannot be disconnected`);
-      await query(em, 'update connection_period set "to" = ? where connection_id = ? and "to" is null', [
-        at.toISOString(),
-        id,
-      ]);
-      return 'disconnected';
-    });
+    return changeConnection(
+      this.em,
+      tenantId,
+      id,
+      effectiveAt,
+      'connection.disconnected',
+      (c) => {
+        if (c.status !== 'connected')
+          throw new DomainError('INVALID_TRANSITION', `a ${c.status} connection cannot be disconnected`);
+        return 'disconnected';
+      },
+      async (c, at, em) => {
+        await query(em, 'update connection_period set "to" = ? where connection_id = ? and "to" is null', [
+          at.toISOString(),
+          c.id,
+        ]);
+      },
+    );
   }
 }

@@ -11,15 +11,24 @@ export class ReconnectConnectionService {
 
   /** R11: a disconnected connection starts a new connected period. */
   reconnect(tenantId: string, id: string, effectiveAt?: string): Promise<ConnectionRecord> {
-    return changeConnection(this.em, tenantId, id, effectiveAt, 'connection.reconnected', async (c, at, em) => {
-      if (c.status !== 'disconnected')
-        throw new DomainError('INVALID_TRANSITION', `a ${c.status} connection cannot be reconnected`);
-      await query(em, 'insert into connection_period (connection_id, instance_id, "from") values (?, ?, ?)', [
-        id,
-        c.instanceId,
-        at.toISOString(),
-      ]);
-      return 'connected';
-    });
+    return changeConnection(
+      this.em,
+      tenantId,
+      id,
+      effectiveAt,
+      'connection.reconnected',
+      (c) => {
+        if (c.status !== 'disconnected')
+          throw new DomainError('INVALID_TRANSITION', `a ${c.status} connection cannot be reconnected`);
+        return 'connected';
+      },
+      async (c, at, em) => {
+        await query(em, 'insert into connection_period (connection_id, instance_id, "from") values (?, ?, ?)', [
+          c.id,
+          c.instanceId,
+          at.toISOString(),
+        ]);
+      },
+    );
   }
 }
