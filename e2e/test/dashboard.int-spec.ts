@@ -3,7 +3,7 @@
 // of each step land in test-output/screenshots.
 import { connectorEventKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin, aSnapshotPage } from '@org/contracts/testing';
-import { eventually, gatewayCall, produce, type ServiceProcess, startProduct } from '@org/testing';
+import { eventually, gatewayCall, produce, type ServiceProcess, startIsolatedProduct } from '@org/testing';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -23,6 +23,7 @@ describe('the dashboard in a browser', () => {
   let page: Page;
   let key: string;
   let zoomInstance: string;
+  let prefix: string;
   const api = (method: string, path: string, body?: unknown) => gatewayCall(gateway.url)(method, path, key, body);
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -30,8 +31,11 @@ describe('the dashboard in a browser', () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
     mkdirSync(SHOTS, { recursive: true });
-    // One-day rebuild steps: a rebuild of this history takes long enough to be watched.
-    const product = await startProduct({ RESOLVER_REBUILD_STEP_DAYS: '1' });
+    // One-day rebuild steps: a rebuild of this history takes long enough to be watched. On its own
+    // topics and database: no other suite's resolver may take (and speed up) those steps, and
+    // these one-day steps may not slow another suite's rebuild.
+    const product = await startIsolatedProduct('dashboard', { env: { RESOLVER_REBUILD_STEP_DAYS: '1' } });
+    prefix = product.prefix;
     gateway = product.gateway;
     running.push(...product.all);
 
@@ -57,6 +61,7 @@ describe('the dashboard in a browser', () => {
     await produce(
       TOPICS.ssoEvents,
       logins.map((e) => ({ key: ssoEventKey(tenantId, e.data.ssoConnectionId, e.data.ssoAppId), value: e })),
+      prefix,
     );
     const apps = await eventually(async () => {
       const items = (await api('GET', '/v1/applications')).body.items;
@@ -94,6 +99,7 @@ describe('the dashboard in a browser', () => {
     await produce(
       TOPICS.connectorSnapshots,
       snapshots.map((e) => ({ key: connectorEventKey(tenantId, e.data.connectionId), value: e })),
+      prefix,
     );
     await eventually(async () => {
       const days = (await api('GET', `/v1/instances/${zoomInstance}/provisioning`)).body.days;

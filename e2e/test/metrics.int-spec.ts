@@ -3,7 +3,7 @@
 // the traffic that should move it.
 import { ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin } from '@org/contracts/testing';
-import { eventually, gatewayCall, produce, type ServiceProcess, startProduct } from '@org/testing';
+import { eventually, gatewayCall, produce, type ServiceProcess, startIsolatedProduct } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 
 /** The value of one sample (`name{labels}`), labels matched in any order; null when absent. */
@@ -28,10 +28,15 @@ describe('metrics', () => {
     return res.text();
   };
 
+  let prefix: string;
+
+  // On its own topics and database: a counter moves only in the process that did the work, and
+  // another suite's services would otherwise take some of it (a rebuild step, a partition).
   beforeAll(async () => {
-    const product = await startProduct();
+    const product = await startIsolatedProduct('metrics');
     gateway = product.gateway;
     running = product.all;
+    prefix = product.prefix;
   }, 180_000);
   afterAll(async () => {
     await Promise.all(running.map((s) => s.stop()));
@@ -43,13 +48,17 @@ describe('metrics', () => {
     const api = (method: string, path: string, body?: unknown) => admin(method, path, tenant.apiKey, body);
     const sso = (await api('POST', '/v1/sso-connections', { platform: 'okta', name: 'Okta' })).body;
     const app = { ssoConnectionId: sso.id, ssoAppId: 'box-1', appKey: 'box', appName: 'Box' };
-    await produce(TOPICS.ssoEvents, [
-      ...['u1', 'u2'].map((userId) => ({
-        key: ssoEventKey(tenant.tenantId, sso.id, 'box-1'),
-        value: aLogin({ tenantId: tenant.tenantId, data: { ...app, userId, method: 'sso' } }),
-      })),
-      { key: 'k', value: `{"not": "an event ${randomUUID()}"` },
-    ]);
+    await produce(
+      TOPICS.ssoEvents,
+      [
+        ...['u1', 'u2'].map((userId) => ({
+          key: ssoEventKey(tenant.tenantId, sso.id, 'box-1'),
+          value: aLogin({ tenantId: tenant.tenantId, data: { ...app, userId, method: 'sso' } }),
+        })),
+        { key: 'k', value: `{"not": "an event ${randomUUID()}"` },
+      ],
+      prefix,
+    );
     const instanceId = await eventually(
       async () => (await api('GET', '/v1/applications')).body.items[0]?.instances[0]?.instanceId,
     );

@@ -14,6 +14,8 @@ import type { SyncResult } from '../src/sync/sync-connection.service';
 const TOKEN = 'scim-test-token';
 const API_TOKEN = 'connector-api-token-123';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const TIMEOUT_MS = 5_000;
+const SLOW_MS = TIMEOUT_MS + 1_500;
 
 /** 250 users: every seventh inactive, tiers as roles, a cost centre in the enterprise extension. */
 const directory = Array.from({ length: 250 }, (_, i) => ({
@@ -47,7 +49,7 @@ function scimServer(): Promise<{ url: string; close(): Promise<void> }> {
     Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true });
     if (faults.always500) return void res.status(500).json({ detail: 'down' });
     const next_ = faults.before.shift();
-    if (next_ === 'slow') return void setTimeout(next, 1_500);
+    if (next_ === 'slow') return void setTimeout(next, SLOW_MS);
     if (next_ === 429) return void res.status(429).set('retry-after', '1').json({ detail: 'slow down' });
     if (typeof next_ === 'number') return void res.status(next_).json({ detail: 'unavailable' });
     next();
@@ -86,7 +88,8 @@ describe('the SCIM connector', () => {
       SCIM_CONNECTOR_API_TOKEN: API_TOKEN,
       SCIM_SYNC_EVERY_MS: '0',
       SCIM_PAGE_SIZE: '100',
-      SCIM_TIMEOUT_MS: '1000',
+      // Generous: this SCIM server runs in the test's own busy process; only 'slow' exceeds it.
+      SCIM_TIMEOUT_MS: String(TIMEOUT_MS),
       SCIM_MAX_ATTEMPTS: '4',
       SCIM_RETRY_BASE_MS: '50',
       ...env,

@@ -13,9 +13,17 @@ export function testKafka(brokers = process.env.KAFKA_BROKERS!): { kafka: Kafka;
   return { kafka, topic: (name) => `${prefix}${name}` };
 }
 
-/** Produces raw messages (values as given: objects are JSON-encoded) to a contract topic. */
-export async function produce(topic: string, messages: Array<{ key: string; value: unknown }>): Promise<void> {
-  const { kafka, topic: physical } = testKafka();
+/**
+ * Produces raw messages (values as given: objects are JSON-encoded) to a contract topic: the
+ * run's, or under `topicPrefix` (a suite's own topics, see suiteTopics).
+ */
+export async function produce(
+  topic: string,
+  messages: Array<{ key: string; value: unknown }>,
+  topicPrefix?: string,
+): Promise<void> {
+  const { kafka, topic: runTopic } = testKafka();
+  const physical = (name: string) => (topicPrefix === undefined ? runTopic(name) : `${topicPrefix}${name}`);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
