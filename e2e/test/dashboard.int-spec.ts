@@ -3,7 +3,7 @@
 // of each step land in test-output/screenshots.
 import { connectorEventKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin, aSnapshotPage } from '@org/contracts/testing';
-import { eventually, gatewayCall, produce, type ServiceProcess, startIsolatedProduct } from '@org/testing';
+import { eventually, gatewayCall, type IsolatedProduct, produce, startIsolatedProduct } from '@org/testing';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -17,14 +17,13 @@ const ago = (days: number, hour = 12) =>
   new Date(Math.floor(Date.now() / DAY) * DAY - days * DAY + hour * 3_600_000).toISOString();
 
 describe('the dashboard in a browser', () => {
-  const running: ServiceProcess[] = [];
-  let gateway: ServiceProcess;
+  let product: IsolatedProduct;
   let browser: Browser;
   let page: Page;
   let key: string;
   let zoomInstance: string;
-  let prefix: string;
-  const api = (method: string, path: string, body?: unknown) => gatewayCall(gateway.url)(method, path, key, body);
+  const api = (method: string, path: string, body?: unknown) =>
+    gatewayCall(product.gateway.url)(method, path, key, body);
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
@@ -34,13 +33,10 @@ describe('the dashboard in a browser', () => {
     // One-day rebuild steps: a rebuild of this history takes long enough to be watched. On its own
     // topics and database: no other suite's resolver may take (and speed up) those steps, and
     // these one-day steps may not slow another suite's rebuild.
-    const product = await startIsolatedProduct('dashboard', { env: { RESOLVER_REBUILD_STEP_DAYS: '1' } });
-    prefix = product.prefix;
-    gateway = product.gateway;
-    running.push(...product.all);
+    product = await startIsolatedProduct('dashboard', { env: { RESOLVER_REBUILD_STEP_DAYS: '1' } });
 
     // A tenant with Zoom (SSO logins for two years, connected with tiers) and Canva (social logins only).
-    const tenant = await gatewayCall(gateway.url)('POST', '/v1/tenants', process.env.ADMIN_API_KEY, {
+    const tenant = await gatewayCall(product.gateway.url)('POST', '/v1/tenants', process.env.ADMIN_API_KEY, {
       name: 'Dashboard Co',
     });
     key = tenant.body.apiKey;
@@ -61,7 +57,7 @@ describe('the dashboard in a browser', () => {
     await produce(
       TOPICS.ssoEvents,
       logins.map((e) => ({ key: ssoEventKey(tenantId, e.data.ssoConnectionId, e.data.ssoAppId), value: e })),
-      prefix,
+      product.prefix,
     );
     const apps = await eventually(async () => {
       const items = (await api('GET', '/v1/applications')).body.items;
@@ -99,7 +95,7 @@ describe('the dashboard in a browser', () => {
     await produce(
       TOPICS.connectorSnapshots,
       snapshots.map((e) => ({ key: connectorEventKey(tenantId, e.data.connectionId), value: e })),
-      prefix,
+      product.prefix,
     );
     await eventually(async () => {
       const days = (await api('GET', `/v1/instances/${zoomInstance}/provisioning`)).body.days;
@@ -112,11 +108,11 @@ describe('the dashboard in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all(running.map((s) => s.stop()));
+    await Promise.all((product?.all ?? []).map((s) => s.stop()));
   });
 
   it('refuses a wrong key, then signs in with the tenant key', async () => {
-    await page.goto(`${gateway.url}/`);
+    await page.goto(`${product.gateway.url}/`);
     await page.getByLabel('tenant key').fill('pk_not_a_key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectText(page.getByRole('alert'), 'That key is not valid');

@@ -12,6 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { addToOutbox, type EventBatch, OutboxEvent, ProcessedEvent, type Rejection } from '@org/kafka';
 
 const schema = `kafka_probe_${randomUUID().slice(0, 8)}`;
+/** The probe's consumer group of connector.usage, as the DLQ headers and the broker's offsets name it. */
+const probeGroup = `${process.env.KAFKA_TOPIC_PREFIX}probe-${schema}.${TOPICS.connectorUsage}`;
 const failedOnce = new Set<string>();
 const failures = new Map<string, number>();
 
@@ -123,9 +125,8 @@ describe('Kafka conventions (libs/kafka)', () => {
 
     // Other suites' consumers of the run's topic refuse these events too (a resolver gives up
     // waiting for their connection), to the same DLQ: only this consumer's refusals count.
-    const group = `${process.env.KAFKA_TOPIC_PREFIX}probe-${schema}.${TOPICS.connectorUsage}`;
     const mine = (m: ReadMessage) =>
-      [rejected.id, bug.id].some((id) => m.value?.includes(id)) && m.headers['x-consumer-group'] === group;
+      [rejected.id, bug.id].some((id) => m.value?.includes(id)) && m.headers['x-consumer-group'] === probeGroup;
     const dlq = (await readTopic(dlqTopicOf(TOPICS.connectorUsage), (m) => m.filter(mine).length >= 2)).filter(mine);
     const byCode = Object.fromEntries(dlq.map((m) => [m.headers['x-error-code'], m]));
     expect(Object.keys(byCode).sort()).toEqual(['PROCESSING_FAILED', 'UNKNOWN_CONNECTION']);
@@ -167,8 +168,7 @@ describe('Kafka conventions (libs/kafka)', () => {
 
     await eventually(async () => (await applied([after.id])).length === 1, 60_000);
     // Other suites' consumers of the run's topic refuse these too, to the same DLQ: only this consumer's.
-    const group = `${process.env.KAFKA_TOPIC_PREFIX}probe-${schema}.${TOPICS.connectorUsage}`;
-    const mine = (m: ReadMessage) => m.value?.includes(marker) === true && m.headers['x-consumer-group'] === group;
+    const mine = (m: ReadMessage) => m.value?.includes(marker) === true && m.headers['x-consumer-group'] === probeGroup;
     const dlq = (
       await readTopic(dlqTopicOf(TOPICS.connectorUsage), (m) => m.filter(mine).length >= refused.length, 30_000)
     ).filter(mine);
@@ -199,7 +199,7 @@ describe('Kafka conventions (libs/kafka)', () => {
     const admin = kafka.admin();
     await admin.connect();
     const [committed] = await admin.fetchOffsets({
-      groupId: `${process.env.KAFKA_TOPIC_PREFIX}probe-${schema}.${TOPICS.connectorUsage}`,
+      groupId: probeGroup,
       topics: [topic(TOPICS.connectorUsage)],
     });
     await admin.disconnect();

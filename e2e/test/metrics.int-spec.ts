@@ -3,47 +3,36 @@
 // the traffic that should move it.
 import { ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin } from '@org/contracts/testing';
-import { eventually, gatewayCall, produce, type ServiceProcess, startIsolatedProduct } from '@org/testing';
+import {
+  eventually,
+  gatewayCall,
+  type IsolatedProduct,
+  metricSample,
+  produce,
+  startIsolatedProduct,
+} from '@org/testing';
 import { randomUUID } from 'node:crypto';
 
-/** The value of one sample (`name{labels}`), labels matched in any order; null when absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | null {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const has = Object.entries(labels).every(([k, v]) => match[2].includes(`${k}="${v}"`));
-    if (has) return Number(match[3]);
-  }
-  return null;
-}
-
 describe('metrics', () => {
-  let running: ServiceProcess[] = [];
-  let gateway: ServiceProcess;
-  const byName = (name: string) => running.find((s) => s.name === name)!;
+  let product: IsolatedProduct;
   const metricsOf = async (name: string) => {
-    const res = await fetch(`${byName(name).url}/metrics`);
+    const res = await fetch(`${product.all.find((s) => s.name === name)!.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     return res.text();
   };
 
-  let prefix: string;
-
   // On its own topics and database: a counter moves only in the process that did the work, and
   // another suite's services would otherwise take some of it (a rebuild step, a partition).
   beforeAll(async () => {
-    const product = await startIsolatedProduct('metrics');
-    gateway = product.gateway;
-    running = product.all;
-    prefix = product.prefix;
+    product = await startIsolatedProduct('metrics');
   }, 180_000);
   afterAll(async () => {
-    await Promise.all(running.map((s) => s.stop()));
+    await Promise.all(product.all.map((s) => s.stop()));
   });
 
   it('counts applied events, refusals, lag, HTTP latency and rebuilds', async () => {
-    const admin = gatewayCall(gateway.url);
+    const admin = gatewayCall(product.gateway.url);
     const tenant = (await admin('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: 'Metered' })).body;
     const api = (method: string, path: string, body?: unknown) => admin(method, path, tenant.apiKey, body);
     const sso = (await api('POST', '/v1/sso-connections', { platform: 'okta', name: 'Okta' })).body;
@@ -57,7 +46,7 @@ describe('metrics', () => {
         })),
         { key: 'k', value: `{"not": "an event ${randomUUID()}"` },
       ],
-      prefix,
+      product.prefix,
     );
     const instanceId = await eventually(
       async () => (await api('GET', '/v1/applications')).body.items[0]?.instances[0]?.instanceId,
@@ -65,36 +54,42 @@ describe('metrics', () => {
 
     const ingest = await eventually(async () => {
       const text = await metricsOf('sso-ingest');
-      return (sample(text, 'kafka_dlq_messages_total', { topic: TOPICS.ssoEvents, code: 'INVALID_PAYLOAD' }) ?? 0) >= 1
+      return (metricSample(text, 'kafka_dlq_messages_total', { topic: TOPICS.ssoEvents, code: 'INVALID_PAYLOAD' }) ??
+        0) >= 1
         ? text
         : null;
     });
-    expect(sample(ingest!, 'kafka_events_applied_total', { topic: TOPICS.ssoEvents })).toBeGreaterThanOrEqual(2);
-    expect(sample(ingest!, 'kafka_consumer_lag', { topic: TOPICS.ssoEvents })).not.toBeNull();
+    expect(metricSample(ingest!, 'kafka_events_applied_total', { topic: TOPICS.ssoEvents })).toBeGreaterThanOrEqual(2);
+    expect(metricSample(ingest!, 'kafka_consumer_lag', { topic: TOPICS.ssoEvents })).not.toBeNull();
     expect(ingest).toMatch(/^process_resident_memory_bytes \d+/m);
     const registry = await metricsOf('connector-registry');
-    expect(sample(registry, 'kafka_events_applied_total', { topic: TOPICS.ssoInstances })).toBeGreaterThanOrEqual(1);
+    expect(metricSample(registry, 'kafka_events_applied_total', { topic: TOPICS.ssoInstances })).toBeGreaterThanOrEqual(
+      1,
+    );
 
     // HTTP latency by route pattern, on the gateway and behind it; a cache hit has its own route.
     await api('GET', `/v1/instances/${instanceId}/provisioning`);
     await eventually(
       async () =>
         (
-          await fetch(`${gateway.url}/v1/instances/${instanceId}/provisioning`, {
+          await fetch(`${product.gateway.url}/v1/instances/${instanceId}/provisioning`, {
             headers: { authorization: `Bearer ${tenant.apiKey}` },
           })
         ).headers.get('x-cache') === 'hit',
     );
     const front = await metricsOf('gateway');
     expect(
-      sample(front, 'http_request_duration_seconds_count', { method: 'GET', route: '/v1/*path', status: '200' }),
+      metricSample(front, 'http_request_duration_seconds_count', { method: 'GET', route: '/v1/*path', status: '200' }),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      sample(front, 'http_request_duration_seconds_count', { route: '/v1/instances/:id/* (cached)', status: '200' }),
+      metricSample(front, 'http_request_duration_seconds_count', {
+        route: '/v1/instances/:id/* (cached)',
+        status: '200',
+      }),
     ).toBeGreaterThanOrEqual(1);
     const resolver = await metricsOf('provisioning-resolver');
     expect(
-      sample(resolver, 'http_request_duration_seconds_count', { route: '/v1/instances/:id/provisioning' }),
+      metricSample(resolver, 'http_request_duration_seconds_count', { route: '/v1/instances/:id/provisioning' }),
     ).toBeGreaterThanOrEqual(1);
 
     // A deletion's rebuild is timed.
@@ -110,7 +105,7 @@ describe('metrics', () => {
     expect((await api('DELETE', `/v1/connections/${connection.id}`)).status).toBe(202);
     await eventually(async () => {
       const text = await metricsOf('provisioning-resolver');
-      return (sample(text, 'view_rebuild_duration_seconds_count', { reason: 'connection_deleted' }) ?? 0) >= 1;
+      return (metricSample(text, 'view_rebuild_duration_seconds_count', { reason: 'connection_deleted' }) ?? 0) >= 1;
     }, 30_000);
   });
 });

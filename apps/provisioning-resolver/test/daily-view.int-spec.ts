@@ -70,6 +70,9 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       users: users.map(([userId, tier, status]) => ({ userId, email: `${userId}@acme.test`, tier, status })),
     }),
   });
+  // A DLQ message of this connection's snapshot `syncId` (other suites send snapshots too).
+  const ofSync = (syncId: string) => (m: { value: string | null }) =>
+    m.value?.includes(connectionId) === true && m.value.includes(`\\"syncId\\":\\"${syncId}\\"`);
   const provisioning = async (from: string, to: string) => {
     const res = await call(tenantId)('GET', `/v1/instances/${instanceId}/provisioning?from=${from}&to=${to}`);
     expect(res.status).toBe(200);
@@ -191,9 +194,6 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       snapshot('foreign', iso(5), 1, 1, [['u9', null, 'active']], 'tenant-other'),
       snapshot('before', iso(20), 1, 1, [['u9', null, 'active']]),
     ]);
-    // Other suites send snapshots too: only this connection's, by its sync id.
-    const ofSync = (syncId: string) => (m: { value: string | null }) =>
-      m.value?.includes(connectionId) === true && m.value.includes(`\\"syncId\\":\\"${syncId}\\"`);
     const dlq = await readTopic(dlqTopicOf(TOPICS.connectorSnapshots), (ms) =>
       ['future', 'foreign', 'before'].every((s) => ms.some(ofSync(s))),
     );
@@ -327,10 +327,8 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
     // A delete event again changes nothing; a snapshot for the deleted connection is refused.
     await produce(TOPICS.registryConnections, [deleted]);
     await produce(TOPICS.connectorSnapshots, [snapshot('late', iso(1), 1, 1, [['u1', 'Pro', 'active']])]);
-    const late = (m: { value: string | null }) =>
-      m.value?.includes(connectionId) === true && m.value.includes('\\"syncId\\":\\"late\\"');
-    const dlq = await readTopic(dlqTopicOf(TOPICS.connectorSnapshots), (ms) => ms.some(late));
-    expect(JSON.parse(dlq.find(late)!.value!).error.code).toBe('CONNECTION_DELETED');
+    const dlq = await readTopic(dlqTopicOf(TOPICS.connectorSnapshots), (ms) => ms.some(ofSync('late')));
+    expect(JSON.parse(dlq.find(ofSync('late'))!.value!).error.code).toBe('CONNECTION_DELETED');
     expect((await provisioning(day(1), day(1))).rebuild.generation).toBe(2);
   });
 

@@ -6,7 +6,7 @@
 // instance) and its exact counts, with no hand but the fault's.
 import { TOPICS } from '@org/contracts';
 import { createKafka } from '@org/kafka';
-import { startPrivateBroker, startPrivatePostgres, startServiceProcess } from '@org/testing';
+import { metricSample, startPrivateBroker, startPrivatePostgres, startServiceProcess } from '@org/testing';
 import {
   allReady,
   feedHistory,
@@ -36,8 +36,7 @@ const BACKENDS = ['sso-ingest', 'connector-registry', 'provisioning-resolver'];
 /** Events of `topic` a service has applied since its process started (its /metrics). */
 async function appliedSince(p: Isolated, service: string, topic: string): Promise<number> {
   const text = await (await fetch(`${p.all.find((s) => s.name === service)!.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`kafka_events_applied_total{topic="${topic}"}`));
-  return Number(line?.split(' ').pop() ?? 0);
+  return metricSample(text, 'kafka_events_applied_total', { topic }) ?? 0;
 }
 
 describe('chaos: the same history under faults', () => {

@@ -159,7 +159,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       if (payload.restart || this.stopping) return;
       // kafkajs gives up on errors it deems not retriable; its partitions would wait for a
       // process restart. A new consumer instead, after a pause (not ready meanwhile).
-      this.consumers.splice(this.consumers.indexOf(consumer), 1);
+      const at = this.consumers.indexOf(consumer);
+      if (at >= 0) this.consumers.splice(at, 1);
       setTimeout(() => void this.consumeWithRetry(topic, handler), 5_000).unref();
     });
     try {

@@ -9,7 +9,7 @@ export interface OutgoingEvent {
 }
 
 /** The most of the original value a DLQ message copies: with JSON's escaping it stays under the broker's 1 MB. */
-export const DLQ_VALUE_MAX_CHARS = 400_000;
+const DLQ_VALUE_MAX_CHARS = 400_000;
 
 /**
  * The value of every DLQ message, from the consumer or from a background step: the reason, where

@@ -6,3 +6,4 @@ export * from './private-broker';
 export * from './private-database';
 export * from './private-postgres';
 export * from './isolated-product';
+export * from './metrics';

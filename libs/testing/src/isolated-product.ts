@@ -24,9 +24,10 @@ export async function startIsolatedProduct(
 ): Promise<IsolatedProduct> {
   const brokers = where.brokers ?? process.env.KAFKA_BROKERS!;
   const prefix = await suiteTopics(name, brokers);
-  let databaseUrl = '';
-  for (const service of ['gateway', 'sso-ingest', 'connector-registry', 'provisioning-resolver'])
-    databaseUrl = privateDatabase(service, name.replace(/\W/g, '_'), where.runDatabaseUrl);
+  // One database, every service's schema migrated into it.
+  const [databaseUrl] = ['gateway', 'sso-ingest', 'connector-registry', 'provisioning-resolver'].map((service) =>
+    privateDatabase(service, name.replace(/\W/g, '_'), where.runDatabaseUrl),
+  );
   const env = { KAFKA_TOPIC_PREFIX: prefix, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl };
   return { ...(await startProduct({ ...where.env, ...env }, env)), name, prefix, brokers, databaseUrl };
 }

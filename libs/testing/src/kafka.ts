@@ -2,9 +2,15 @@ import { createIdempotentProducer, createKafka, ensureTopics } from '@org/kafka'
 import type { IHeaders, Kafka, Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
-/** The run's Kafka (or the given brokers: a private broker), and its topic names (the run's prefix + the contract name). */
-export function testKafka(brokers = process.env.KAFKA_BROKERS!): { kafka: Kafka; topic: (name: string) => string } {
-  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
+/**
+ * The run's Kafka (or the given brokers: a private broker), and its topic names: the run's
+ * prefix, or `topicPrefix` (a suite's own topics, see suiteTopics), + the contract name.
+ */
+export function testKafka(
+  brokers = process.env.KAFKA_BROKERS!,
+  topicPrefix?: string,
+): { kafka: Kafka; topic: (name: string) => string } {
+  const prefix = topicPrefix ?? process.env.KAFKA_TOPIC_PREFIX ?? '';
   const kafka = createKafka({
     brokers: brokers.split(','),
     clientId: `test-${process.pid}`,
@@ -22,8 +28,7 @@ export async function produce(
   messages: Array<{ key: string; value: unknown }>,
   topicPrefix?: string,
 ): Promise<void> {
-  const { kafka, topic: runTopic } = testKafka();
-  const physical = (name: string) => (topicPrefix === undefined ? runTopic(name) : `${topicPrefix}${name}`);
+  const { kafka, topic: physical } = testKafka(undefined, topicPrefix);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
@@ -59,8 +64,7 @@ export async function readTopic(
   topicPrefix?: string,
   brokers?: string,
 ): Promise<ReadMessage[]> {
-  const { kafka, topic: runTopic } = testKafka(brokers);
-  const physical = (name: string) => (topicPrefix === undefined ? runTopic(name) : `${topicPrefix}${name}`);
+  const { kafka, topic: physical } = testKafka(brokers, topicPrefix);
   const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
   const read: ReadMessage[] = [];
   await consumer.connect();
