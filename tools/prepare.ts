@@ -1,6 +1,7 @@
 // Before the services start: the database (created when missing), each service's
 // migrations (its own deploy step, apps/<service>/src/migrate.ts), and every topic of the
-// contract under KAFKA_TOPIC_PREFIX.
+// contract under KAFKA_TOPIC_PREFIX. `--database-only`: no topics (the test run's template
+// database, whose suites each create their own topics).
 import { createKafka, ensureTopics } from '@org/kafka';
 import { ensureDatabase } from '@org/database';
 import { execFile } from 'node:child_process';
@@ -10,7 +11,7 @@ import services from './services.json';
 
 const root = join(__dirname, '..');
 
-async function prepare(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+async function prepare(env: NodeJS.ProcessEnv = process.env, withTopics = true): Promise<void> {
   await ensureDatabase(env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/provisioning');
   const migrations = services.map(async (s) => {
     const { stdout } = await promisify(execFile)(
@@ -20,6 +21,7 @@ async function prepare(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     );
     process.stdout.write(stdout);
   });
+  if (!withTopics) return void (await Promise.all(migrations));
   const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? '';
   const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const topics = ensureTopics(createKafka({ brokers, clientId: 'prepare', topicPrefix }), topicPrefix).then(
@@ -30,7 +32,7 @@ async function prepare(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await Promise.all([...migrations, topics]);
 }
 
-prepare().catch((error) => {
+prepare(process.env, !process.argv.includes('--database-only')).catch((error) => {
   console.error('[prepare] failed:', error.stderr ?? error);
   process.exit(1);
 });

@@ -10,17 +10,18 @@ import {
   type ConnectorSnapshotEvent,
 } from '@org/contracts';
 import { ConnectorClient } from '@org/connector-sdk';
-import { type ReadMessage, readTopic, suiteTopics } from '@org/testing';
+import { type ReadMessage, readTopic } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 
 describe('ConnectorClient', () => {
-  let prefix: string;
   let client: ConnectorClient;
-  const readOwn = (topic: string, until: (all: ReadMessage[]) => boolean) => readTopic(topic, until, 20_000, prefix);
-  beforeAll(async () => {
-    // Topics of its own: the run's are busy with other suites, and read from their beginning here.
-    prefix = await suiteTopics('sdk');
-    client = new ConnectorClient({ brokers: process.env.KAFKA_BROKERS!.split(','), topicPrefix: prefix, pageSize: 4 });
+  const readOwn = (topic: string, until: (all: ReadMessage[]) => boolean) => readTopic(topic, until, 20_000);
+  beforeAll(() => {
+    client = new ConnectorClient({
+      brokers: process.env.KAFKA_BROKERS!.split(','),
+      topicPrefix: process.env.KAFKA_TOPIC_PREFIX!,
+      pageSize: 4,
+    });
   });
   afterAll(() => client.close());
 

@@ -3,7 +3,7 @@
 // of each step land in test-output/screenshots.
 import { connectorEventKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin, aSnapshotPage } from '@org/contracts/testing';
-import { eventually, gatewayCall, type IsolatedProduct, produce, startIsolatedProduct } from '@org/testing';
+import { eventually, gatewayCall, type Product, produce, startProduct } from '@org/testing';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -16,8 +16,8 @@ const HISTORY_DAYS = 700;
 const ago = (days: number, hour = 12) =>
   new Date(Math.floor(Date.now() / DAY) * DAY - days * DAY + hour * 3_600_000).toISOString();
 
-describe('the dashboard in a browser', () => {
-  let product: IsolatedProduct;
+describe('the dashboard in a browser, one session step by step (each step goes on from the page the one before left)', () => {
+  let product: Product;
   let browser: Browser;
   let page: Page;
   let key: string;
@@ -30,10 +30,8 @@ describe('the dashboard in a browser', () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
     mkdirSync(SHOTS, { recursive: true });
-    // One-day rebuild steps: a rebuild of this history takes long enough to be watched. On its own
-    // topics and database: no other suite's resolver may take (and speed up) those steps, and
-    // these one-day steps may not slow another suite's rebuild.
-    product = await startIsolatedProduct('dashboard', { env: { RESOLVER_REBUILD_STEP_DAYS: '1' } });
+    // One-day rebuild steps: a rebuild of this history takes long enough to be watched.
+    product = await startProduct({ env: { RESOLVER_REBUILD_STEP_DAYS: '1' } });
 
     // A tenant with Zoom (SSO logins for two years, connected with tiers) and Canva (social logins only).
     const tenant = await gatewayCall(product.gateway.url)('POST', '/v1/tenants', process.env.ADMIN_API_KEY, {
@@ -57,7 +55,6 @@ describe('the dashboard in a browser', () => {
     await produce(
       TOPICS.ssoEvents,
       logins.map((e) => ({ key: ssoEventKey(tenantId, e.data.ssoConnectionId, e.data.ssoAppId), value: e })),
-      product.prefix,
     );
     const apps = await eventually(async () => {
       const items = (await api('GET', '/v1/applications')).body.items;
@@ -95,7 +92,6 @@ describe('the dashboard in a browser', () => {
     await produce(
       TOPICS.connectorSnapshots,
       snapshots.map((e) => ({ key: connectorEventKey(tenantId, e.data.connectionId), value: e })),
-      product.prefix,
     );
     await eventually(async () => {
       const days = (await api('GET', `/v1/instances/${zoomInstance}/provisioning`)).body.days;

@@ -1,15 +1,13 @@
 // The demo `npm start` seeds, at a smaller size, through the running product: what the
 // dashboard will show on first start must really be there.
-import { eventually, gatewayCall, type IsolatedProduct, startIsolatedProduct } from '@org/testing';
+import { eventually, gatewayCall, type Product, startProduct } from '@org/testing';
 import { seedDemo } from '@org/demo-data';
 
 describe('the demo tenant', () => {
-  let product: IsolatedProduct;
+  let product: Product;
 
   beforeAll(async () => {
-    // Its own topics and database: the demo's half a million events would slow every suite
-    // reading the run's topics, and its services must not publish other suites' outboxes.
-    product = await startIsolatedProduct('demo');
+    product = await startProduct();
   }, 180_000);
 
   afterAll(async () => {
@@ -22,7 +20,7 @@ describe('the demo tenant', () => {
       gatewayUrl: product.gateway.url,
       adminKey: process.env.ADMIN_API_KEY!,
       brokers: process.env.KAFKA_BROKERS!.split(','),
-      topicPrefix: product.prefix,
+      topicPrefix: product.scope.topicPrefix,
       users: 300,
       progress: (line) => lines.push(line),
     });

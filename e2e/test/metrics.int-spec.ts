@@ -3,18 +3,11 @@
 // the traffic that should move it.
 import { ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin } from '@org/contracts/testing';
-import {
-  eventually,
-  gatewayCall,
-  type IsolatedProduct,
-  metricSample,
-  produce,
-  startIsolatedProduct,
-} from '@org/testing';
+import { eventually, gatewayCall, type Product, metricSample, produce, startProduct } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 
 describe('metrics', () => {
-  let product: IsolatedProduct;
+  let product: Product;
   const metricsOf = async (name: string) => {
     const res = await fetch(`${product.all.find((s) => s.name === name)!.url}/metrics`);
     expect(res.status).toBe(200);
@@ -22,10 +15,8 @@ describe('metrics', () => {
     return res.text();
   };
 
-  // On its own topics and database: a counter moves only in the process that did the work, and
-  // another suite's services would otherwise take some of it (a rebuild step, a partition).
   beforeAll(async () => {
-    product = await startIsolatedProduct('metrics');
+    product = await startProduct();
   }, 180_000);
   afterAll(async () => {
     await Promise.all(product.all.map((s) => s.stop()));
@@ -37,17 +28,13 @@ describe('metrics', () => {
     const api = (method: string, path: string, body?: unknown) => admin(method, path, tenant.apiKey, body);
     const sso = (await api('POST', '/v1/sso-connections', { platform: 'okta', name: 'Okta' })).body;
     const app = { ssoConnectionId: sso.id, ssoAppId: 'box-1', appKey: 'box', appName: 'Box' };
-    await produce(
-      TOPICS.ssoEvents,
-      [
-        ...['u1', 'u2'].map((userId) => ({
-          key: ssoEventKey(tenant.tenantId, sso.id, 'box-1'),
-          value: aLogin({ tenantId: tenant.tenantId, data: { ...app, userId, method: 'sso' } }),
-        })),
-        { key: 'k', value: `{"not": "an event ${randomUUID()}"` },
-      ],
-      product.prefix,
-    );
+    await produce(TOPICS.ssoEvents, [
+      ...['u1', 'u2'].map((userId) => ({
+        key: ssoEventKey(tenant.tenantId, sso.id, 'box-1'),
+        value: aLogin({ tenantId: tenant.tenantId, data: { ...app, userId, method: 'sso' } }),
+      })),
+      { key: 'k', value: `{"not": "an event ${randomUUID()}"` },
+    ]);
     const instanceId = await eventually(
       async () => (await api('GET', '/v1/applications')).body.items[0]?.instances[0]?.instanceId,
     );

@@ -11,7 +11,7 @@ describe('the gateway view cache', () => {
   let gateway: ServiceProcess;
 
   beforeAll(async () => {
-    const product = await startProduct({}, { GATEWAY_VIEW_CACHE_TTL_MS: '600000' });
+    const product = await startProduct({ gatewayEnv: { GATEWAY_VIEW_CACHE_TTL_MS: '600000' } });
     gateway = product.gateway;
     running = product.all;
   }, 180_000);

@@ -77,7 +77,7 @@ describe('the served view equals a model of R1 and R8–R15 (property-based)', (
   let gateway: ServiceProcess;
 
   beforeAll(async () => {
-    const product = await startProduct({ RESOLVER_CONNECTION_WAIT_MS: '600000' });
+    const product = await startProduct({ env: { RESOLVER_CONNECTION_WAIT_MS: '600000' } });
     gateway = product.gateway;
     running.push(...product.all);
   }, 180_000);

@@ -10,7 +10,7 @@ import {
 } from '@org/contracts';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
-import { eventually, internalCall, produce, readTopic, startTestService, suiteEnv } from '@org/testing';
+import { eventually, internalCall, produce, readTopic, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadRegistryConfig } from '../src/config';
@@ -19,7 +19,7 @@ describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', ()
   let app: INestApplication;
   let url: string;
   beforeAll(async () => {
-    ({ app, url } = await startTestService(AppModule.forRoot(loadRegistryConfig(suiteEnv()))));
+    ({ app, url } = await startTestService(AppModule.forRoot(loadRegistryConfig())));
   });
   afterAll(() => app?.close());
 

@@ -1,16 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { registryConnectionEventSchema, TOPICS } from '@org/contracts';
-import { dropDatabase, query } from '@org/database';
-import { createKafka, ensureTopics, OutboxRelay } from '@org/kafka';
-import {
-  eventually,
-  internalCall,
-  privateDatabase,
-  startPrivateBroker,
-  startTestService,
-  suiteEnv,
-} from '@org/testing';
+import { query } from '@org/database';
+import { createKafka, OutboxRelay } from '@org/kafka';
+import { eventually, internalCall, newScope, scopeEnv, startPrivateBroker, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadRegistryConfig } from '../src/config';
@@ -19,32 +12,19 @@ describe('connector-registry: the outbox while the broker is down', () => {
   let broker: Awaited<ReturnType<typeof startPrivateBroker>>;
   let app: INestApplication;
   let url: string;
-  const prefix = `outbox-${randomUUID().slice(0, 8)}.`;
-
-  // Its own database too: another suite's registry would otherwise share this outbox table
-  // and publish its rows to the other broker.
-  let databaseUrl: string;
+  let prefix: string;
 
   beforeAll(async () => {
-    databaseUrl = privateDatabase('connector-registry', 'outbox');
     broker = await startPrivateBroker();
-    await ensureTopics(
-      createKafka({ brokers: [broker.brokers], clientId: 'outbox-test', topicPrefix: prefix }),
-      prefix,
-    );
-    const config = loadRegistryConfig(
-      suiteEnv({
-        DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: broker.brokers,
-        KAFKA_TOPIC_PREFIX: prefix,
-      }),
-    );
-    ({ app, url } = await startTestService(AppModule.forRoot(config)));
+    const scope = await newScope('private-broker', { brokers: broker.brokers });
+    prefix = scope.topicPrefix;
+    ({ app, url } = await startTestService(
+      AppModule.forRoot(loadRegistryConfig({ ...process.env, ...scopeEnv(scope) })),
+    ));
   }, 180_000);
   afterAll(async () => {
     await app?.close();
     broker?.remove();
-    await dropDatabase(databaseUrl);
   });
 
   it('accepts commands with the broker stopped, and publishes their events in order once it is back', async () => {

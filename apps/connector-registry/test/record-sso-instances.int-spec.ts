@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { instanceIdOf, ssoConnectionKey, ssoEventKey, type SsoInstancesEvent, TOPICS } from '@org/contracts';
-import { eventually, internalCall, produce, startTestService, suiteEnv } from '@org/testing';
+import { eventually, internalCall, produce, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadRegistryConfig } from '../src/config';
@@ -12,7 +12,7 @@ describe('connector-registry: what it knows of SSO (sso.instances.v1)', () => {
   let app: INestApplication;
   let url: string;
   beforeAll(async () => {
-    ({ app, url } = await startTestService(AppModule.forRoot(loadRegistryConfig(suiteEnv()))));
+    ({ app, url } = await startTestService(AppModule.forRoot(loadRegistryConfig())));
   });
   afterAll(() => app?.close());
 

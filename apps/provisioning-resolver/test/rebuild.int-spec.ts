@@ -1,19 +1,16 @@
 // R12: a deleted connection's view is rebuilt into a new generation, step by step; readers
 // see the old generation whole until the switch, and a resolver killed mid-rebuild finishes
-// it after a restart. This suite has its own database: another suite's resolver would
-// otherwise pick up (and finish) its rebuilds.
-import { connectorEventKey, estimateKey, instanceKey, newEvent, TOPICS } from '@org/contracts';
+// it after a restart.
+import { connectorEventKey, instanceKey, newEvent, TOPICS } from '@org/contracts';
 import {
   eventually,
   internalCall,
-  privateDatabase,
   produce,
   type ServiceProcess,
   startServiceProcess,
   startTestService,
-  suiteEnv,
 } from '@org/testing';
-import { aConnectionChange } from '@org/contracts/testing';
+import { aConnectionChange, anEstimateMessage } from '@org/contracts/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
@@ -25,11 +22,9 @@ const isoDay = (daysAgo: number) => new Date((today - daysAgo) * DAY).toISOStrin
 const YEARS_3 = 3 * 365;
 
 describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => {
-  let databaseUrl: string;
   let db: Client;
   beforeAll(async () => {
-    databaseUrl = privateDatabase('provisioning-resolver', 'rebuild');
-    db = new Client({ connectionString: databaseUrl });
+    db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
     await db.query('set search_path to provisioning_resolver');
   }, 120_000);
@@ -51,15 +46,9 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
     });
     await produce(
       TOPICS.ssoEstimates,
-      ['e1', 'e2', 'e3'].map((userId) => ({
-        key: estimateKey(tenantId, instanceId, userId),
-        value: newEvent('sso.estimate', tenantId, {
-          instanceId,
-          userId,
-          email: `${userId}@acme.test`,
-          intervals: [{ from: isoDay(YEARS_3), to: null }],
-        }),
-      })),
+      ['e1', 'e2', 'e3'].map((userId) =>
+        anEstimateMessage(tenantId, instanceId, userId, [{ from: isoDay(YEARS_3), to: null }]),
+      ),
     );
     await produce(TOPICS.registryConnections, [connection('connection.disconnected')]);
     await produce(TOPICS.connectorSnapshots, [
@@ -97,7 +86,7 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
 
   it('lets readers see the old generation whole, then the new one, never a mix', async () => {
     const { app, url } = await startTestService(
-      AppModule.forRoot(loadResolverConfig(suiteEnv({ DATABASE_URL: databaseUrl, RESOLVER_REBUILD_STEP_DAYS: '10' }))),
+      AppModule.forRoot(loadResolverConfig({ ...process.env, RESOLVER_REBUILD_STEP_DAYS: '10' })),
     );
     try {
       const { tenantId, instanceId, connectionId, deleted } = await threeYearsConnected();
@@ -146,11 +135,7 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
   });
 
   it('finishes a rebuild after the resolver is killed in the middle of it', async () => {
-    const env = {
-      DATABASE_URL: databaseUrl,
-      RESOLVER_REBUILD_STEP_DAYS: '4',
-      KAFKA_CONSUMER_GROUP: `test-${randomUUID()}`,
-    };
+    const env = { RESOLVER_REBUILD_STEP_DAYS: '4' };
     let resolver: ServiceProcess = await startServiceProcess(
       'provisioning-resolver',
       'PROVISIONING_RESOLVER_PORT',

@@ -1,25 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import {
-  activityKey,
-  estimateKey,
-  instanceKey,
-  newEvent,
-  type Period,
-  type RegistryConnectionEvent,
-  TOPICS,
-} from '@org/contracts';
+import { activityKey, instanceKey, newEvent, type Period, type RegistryConnectionEvent, TOPICS } from '@org/contracts';
 import { query } from '@org/database';
-import { eventually, produce, startTestService, suiteEnv } from '@org/testing';
-import { aConnectionChange } from '@org/contracts/testing';
+import { eventually, internalCall, produce, startTestService } from '@org/testing';
+import { aConnectionChange, anEstimateMessage } from '@org/contracts/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadResolverConfig } from '../src/config';
 
 describe('provisioning-resolver: the facts its views come from', () => {
   let app: INestApplication;
+  let url: string;
   beforeAll(async () => {
-    ({ app } = await startTestService(AppModule.forRoot(loadResolverConfig(suiteEnv()))));
+    ({ app, url } = await startTestService(AppModule.forRoot(loadResolverConfig())));
   });
   afterAll(() => app?.close());
   const em = () => app.get<MikroORM>(MikroORM).em.fork();
@@ -40,10 +33,8 @@ describe('provisioning-resolver: the facts its views come from', () => {
       connection('connection.deleted', '2026-02-01T00:00:00.000Z', closed),
       connection('connection.connected', '2026-01-01T00:00:00.000Z', open), // a late replay
     ]);
-    const estimate = (intervals: object[]) => ({
-      key: estimateKey(tenantId, instanceId, 'ann'),
-      value: newEvent('sso.estimate', tenantId, { instanceId, userId: 'ann', email: 'ann@acme.test', intervals }),
-    });
+    const estimate = (intervals: Array<{ from: string; to: string | null }>) =>
+      anEstimateMessage(tenantId, instanceId, 'ann', intervals);
     await produce(TOPICS.ssoEstimates, [
       estimate([{ from: '2026-01-01', to: null }]),
       estimate([{ from: '2026-01-01', to: '2026-04-30' }]),
@@ -96,6 +87,8 @@ describe('provisioning-resolver: the facts its views come from', () => {
     const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
     const instanceId = randomUUID();
     const connectionId = randomUUID();
+    const from = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
+    await produce(TOPICS.ssoEstimates, [anEstimateMessage(tenantId, instanceId, 'ann', [{ from, to: null }])]);
     await produce(TOPICS.registryConnections, [
       {
         key: instanceKey(tenantId, instanceId),
@@ -105,6 +98,20 @@ describe('provisioning-resolver: the facts its views come from', () => {
     await eventually(async () => {
       const rows = await query(em(), 'select 1 from connection_fact where connection_id = ?', [connectionId]);
       return rows.length === 1;
+    });
+    // Both facts applied (they travel on different topics): the estimate on every day, none awaiting a sync.
+    await eventually(async () => {
+      const view = await internalCall(url, tenantId)('GET', `/v1/instances/${instanceId}/provisioning?from=${from}`);
+      expect(view.status).toBe(200);
+      expect(view.body.days.length).toBeGreaterThanOrEqual(6);
+      for (const day of view.body.days)
+        expect(day).toMatchObject({
+          source: 'sso_estimate',
+          connectionId: null,
+          provisionedUsers: 1,
+          awaitingFirstSync: false,
+        });
+      return true;
     });
   });
 });

@@ -1,9 +1,7 @@
 // R15 waits, but not forever (SPEC §4): connector data naming a connection still unknown,
 // and pages of a set still incomplete, reach the DLQ with the reason once their wait is over.
-// Its own database and topics: short waits here must not give up on other suites' data, nor
-// publish those refusals to the DLQs other suites read.
 import { connectorEventKey, dlqTopicOf, instanceKey, newEvent, TOPICS } from '@org/contracts';
-import { eventually, privateDatabase, produce, readTopic, startTestService, suiteEnv, suiteTopics } from '@org/testing';
+import { eventually, produce, readTopic, startTestService } from '@org/testing';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { aConnectionChange } from '@org/contracts/testing';
@@ -14,23 +12,13 @@ import { loadResolverConfig } from '../src/config';
 describe('provisioning-resolver: bounded waits', () => {
   let app: INestApplication;
   let db: Client;
-  let prefix: string;
   beforeAll(async () => {
-    prefix = await suiteTopics('waiting');
-    const databaseUrl = privateDatabase('provisioning-resolver', 'waiting');
     ({ app } = await startTestService(
       AppModule.forRoot(
-        loadResolverConfig(
-          suiteEnv({
-            DATABASE_URL: databaseUrl,
-            KAFKA_TOPIC_PREFIX: prefix,
-            RESOLVER_CONNECTION_WAIT_MS: '1500',
-            RESOLVER_PAGE_SET_WAIT_MS: '3000',
-          }),
-        ),
+        loadResolverConfig({ ...process.env, RESOLVER_CONNECTION_WAIT_MS: '1500', RESOLVER_PAGE_SET_WAIT_MS: '3000' }),
       ),
     ));
-    db = new Client({ connectionString: databaseUrl });
+    db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
     await db.query('set search_path to provisioning_resolver');
   }, 120_000);
@@ -56,41 +44,33 @@ describe('provisioning-resolver: bounded waits', () => {
       }),
     });
     const from = new Date(Date.now() - 86_400_000).toISOString();
-    await produce(
-      TOPICS.registryConnections,
-      [
-        {
-          key: instanceKey(tenantId, instanceId),
-          value: aConnectionChange('connection.connected', {
-            tenantId,
-            data: { connectionId: known, instanceId, kind: 'engagement', effectiveAt: from },
-          }),
-        },
-      ],
-      prefix,
-    );
+    await produce(TOPICS.registryConnections, [
+      {
+        key: instanceKey(tenantId, instanceId),
+        value: aConnectionChange('connection.connected', {
+          tenantId,
+          data: { connectionId: known, instanceId, kind: 'engagement', effectiveAt: from },
+        }),
+      },
+    ]);
     // Known before its pages arrive: on a loaded machine the 1.5 s wait for an unknown
     // connection could otherwise run out first, and the partial set be refused as UNKNOWN_CONNECTION.
     await eventually(
       async () => (await db.query('select 1 from connection_fact where connection_id = $1', [known])).rowCount === 1,
       30_000,
     );
-    await produce(TOPICS.connectorSnapshots, [page(unknown, 'orphan', 1, 1), page(known, 'partial', 1, 2)], prefix);
-    await produce(
-      TOPICS.connectorUsage,
-      [
-        {
-          key: connectorEventKey(tenantId, unknown),
-          value: newEvent('connector.usage', tenantId, {
-            connectionId: unknown,
-            userId: 'u1',
-            day: from.slice(0, 10),
-            events: 2,
-          }),
-        },
-      ],
-      prefix,
-    );
+    await produce(TOPICS.connectorSnapshots, [page(unknown, 'orphan', 1, 1), page(known, 'partial', 1, 2)]);
+    await produce(TOPICS.connectorUsage, [
+      {
+        key: connectorEventKey(tenantId, unknown),
+        value: newEvent('connector.usage', tenantId, {
+          connectionId: unknown,
+          userId: 'u1',
+          day: from.slice(0, 10),
+          events: 2,
+        }),
+      },
+    ]);
 
     const codeOf = (messages: Array<{ value: string | null }>, syncOrUser: string) => {
       const m = messages.find((x) => x.value?.includes(syncOrUser));
@@ -100,7 +80,6 @@ describe('provisioning-resolver: bounded waits', () => {
       dlqTopicOf(TOPICS.connectorSnapshots),
       (ms) => ms.filter((m) => m.value?.includes(tenantId)).length >= 2,
       30_000,
-      prefix,
     );
     expect(codeOf(snapshots, '\\"syncId\\":\\"orphan\\"')).toBe('UNKNOWN_CONNECTION');
     expect(codeOf(snapshots, '\\"syncId\\":\\"partial\\"')).toBe('INCOMPLETE_PAGE_SET');
@@ -108,7 +87,6 @@ describe('provisioning-resolver: bounded waits', () => {
       dlqTopicOf(TOPICS.connectorUsage),
       (ms) => ms.some((m) => m.value?.includes(tenantId)),
       30_000,
-      prefix,
     );
     expect(codeOf(usage, tenantId)).toBe('UNKNOWN_CONNECTION');
     // The original event travels in the DLQ value, as it came.

@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import {
   connectorEventKey,
-  estimateKey,
   instanceIdOf,
   ssoActivitySchema,
   ssoEstimateSchema,
@@ -11,7 +10,7 @@ import {
 import { aLogin, anAssignmentPage } from '@org/contracts/testing';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
-import { eventually, internalCall, produce, readTopic, startTestService, suiteEnv } from '@org/testing';
+import { eventually, internalCall, produce, readTopic, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadSsoIngestConfig } from '../src/config';
@@ -20,7 +19,7 @@ describe('sso-ingest: estimates (R1) and activity over Kafka', () => {
   let app: INestApplication;
   let url: string;
   beforeAll(async () => {
-    ({ app, url } = await startTestService(AppModule.forRoot(loadSsoIngestConfig(suiteEnv()))));
+    ({ app, url } = await startTestService(AppModule.forRoot(loadSsoIngestConfig())));
   });
   afterAll(() => app?.close());
   const em = () => app.get<MikroORM>(MikroORM).em.fork();
@@ -198,9 +197,5 @@ describe('sso-ingest: estimates (R1) and activity over Kafka', () => {
     ]);
     await eventually(async () => (await statusOf()) === 'deleted');
     expect((await call('DELETE', `/v1/sso-connections/${sso.id}`)).status).toBe(204);
-  });
-
-  it('keys each estimate by tenant, instance and user', () => {
-    expect(estimateKey('t', 'i', 'u')).toBe('t:i:u');
   });
 });

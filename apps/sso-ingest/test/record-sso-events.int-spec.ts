@@ -3,15 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { instanceIdOf, ssoEventKey, ssoInstancesEventSchema, TOPICS, dlqTopicOf } from '@org/contracts';
 import { aLogin } from '@org/contracts/testing';
 import { query } from '@org/database';
-import {
-  eventually,
-  internalCall,
-  produce,
-  type ReadMessage,
-  readTopic,
-  startTestService,
-  suiteEnv,
-} from '@org/testing';
+import { eventually, internalCall, produce, type ReadMessage, readTopic, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadSsoIngestConfig } from '../src/config';
@@ -23,7 +15,7 @@ describe('sso-ingest: SSO connections and sso.events.v1', () => {
   const otherTenant = `tenant-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    ({ app, url } = await startTestService(AppModule.forRoot(loadSsoIngestConfig(suiteEnv()))));
+    ({ app, url } = await startTestService(AppModule.forRoot(loadSsoIngestConfig())));
   });
   afterAll(() => app?.close());
 

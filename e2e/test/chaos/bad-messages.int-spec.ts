@@ -79,14 +79,19 @@ describe('chaos: bad messages among good ones', () => {
     await product.send(TOPICS.ssoEvents, messages);
     await settled(product);
 
-    const dlq = await readTopic(dlqTopicOf(TOPICS.ssoEvents), (read) => read.length >= BAD, 60_000, product.prefix);
+    const dlq = await readTopic(
+      dlqTopicOf(TOPICS.ssoEvents),
+      (read) => read.length >= BAD,
+      60_000,
+      product.scope.topicPrefix,
+    );
     const refused: Record<string, number> = {};
     for (const m of dlq) refused[m.headers['x-error-code']] = (refused[m.headers['x-error-code']] ?? 0) + 1;
     expect(dlq).toHaveLength(BAD);
     expect(refused).toEqual(expected);
     for (const m of dlq) expect(JSON.parse(m.value!).error.message.length).toBeGreaterThan(0);
 
-    const db = new Client({ connectionString: product.databaseUrl });
+    const db = new Client({ connectionString: product.scope.databaseUrl });
     await db.connect();
     const { rows } = await db.query(
       'select coalesce(sum(cardinality(quarters)), 0)::int as n from sso_ingest.login_history where tenant_id = $1',

@@ -4,9 +4,10 @@
 import { connectorEventKey, dlqTopicOf, instanceIdOf, instanceKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aConnectionChange, aLogin, aSnapshotPage } from '@org/contracts/testing';
 import { createKafka, EventProducer } from '@org/kafka';
-import { gatewayCall, type IsolatedProduct, readTopic, startIsolatedProduct } from '@org/testing';
+import { gatewayCall, newScope, type Product, readTopic, startProduct } from '@org/testing';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -14,20 +15,32 @@ import { Client } from 'pg';
 export const FULL = process.env.CHAOS_FULL === '1';
 const DAY = 86_400_000;
 
-export interface Isolated extends IsolatedProduct {
+/** The history every fault case feeds (the fault-free reference too). */
+export const SIZE = FULL
+  ? { instances: 40, users: 1_500, days: 365, everyDays: 15 }
+  : { instances: 6, users: 150, days: 120, everyDays: 4 };
+/** Full size, a kill case settles slowly: every kill of a backend stalls its partitions for a consumer session. */
+export const SETTLE_MS = FULL ? 1_800_000 : 300_000;
+
+export interface Isolated extends Product {
   /** The gateway now (it may have been restarted). */
   url(): string;
   send(topic: string, messages: Array<{ key: string; value: unknown }>): Promise<void>;
   close(): Promise<void>;
 }
 
-/** An isolated product (see `startIsolatedProduct`) with a producer to feed it. */
+/**
+ * A product on a scope of its own (test-scope.ts: topics and a database no other case of the
+ * file touches, so counts are exact), on a broker or PostgreSQL server of the case's own when
+ * `where` names one, with a producer to feed it.
+ */
 export async function isolatedProduct(
   name: string,
-  where?: Parameters<typeof startIsolatedProduct>[1],
+  where: Parameters<typeof newScope>[1] & { env?: NodeJS.ProcessEnv } = {},
 ): Promise<Isolated> {
-  const product = await startIsolatedProduct(name, where);
-  const settings = { brokers: product.brokers.split(','), clientId: name, topicPrefix: product.prefix };
+  const scope = await newScope(name, where);
+  const product = await startProduct({ scope, env: where.env });
+  const settings = { brokers: scope.brokers.split(','), clientId: name, topicPrefix: scope.topicPrefix };
   // The services' own producer: requests cut below the broker's 1 MB, a fresh producer after a failure.
   const producer = new EventProducer(createKafka(settings), settings);
   return {
@@ -81,7 +94,7 @@ export async function feedHistory(
   during: () => Promise<void> = async () => undefined,
 ): Promise<History> {
   const api = gatewayCall(product.url());
-  const tenant = (await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: product.name })).body;
+  const tenant = (await api('POST', '/v1/tenants', process.env.ADMIN_API_KEY, { name: product.scope.name })).body;
   const sso = (await api('POST', '/v1/sso-connections', tenant.apiKey, { platform: 'okta', name: 'Okta' })).body;
   const now = Math.floor(Date.now() / DAY) * DAY;
   const ssoAppIds = Array.from({ length: size.instances }, (_, i) => `app-${i}`);
@@ -196,15 +209,15 @@ function connectionIdOf(i: number): string {
 
 /** Waits until every consumer group of the product has read every topic to its end, twice in a row. */
 export async function settled(product: Isolated, timeoutMs = 300_000): Promise<void> {
-  const kafka = createKafka({ brokers: product.brokers.split(','), clientId: 'settle', topicPrefix: '' });
+  const kafka = createKafka({ brokers: product.scope.brokers.split(','), clientId: 'settle', topicPrefix: '' });
   const admin = kafka.admin();
   await admin.connect();
   try {
     const until = Date.now() + timeoutMs;
     let quiet = 0;
     while (quiet < 2) {
-      if (Date.now() > until) throw new Error(`${product.name} did not settle in ${timeoutMs} ms`);
-      const lag = await totalLag(admin, product.prefix);
+      if (Date.now() > until) throw new Error(`${product.scope.name} did not settle in ${timeoutMs} ms`);
+      const lag = await totalLag(admin, product.scope.topicPrefix);
       quiet = lag === 0 ? quiet + 1 : 0;
       await new Promise((r) => setTimeout(r, 1_000));
     }
@@ -215,10 +228,10 @@ export async function settled(product: Isolated, timeoutMs = 300_000): Promise<v
 
 /** Messages the product's consumer groups have yet to apply, over every topic. */
 export async function lagOf(product: Isolated): Promise<number> {
-  const admin = createKafka({ brokers: product.brokers.split(','), clientId: 'lag', topicPrefix: '' }).admin();
+  const admin = createKafka({ brokers: product.scope.brokers.split(','), clientId: 'lag', topicPrefix: '' }).admin();
   await admin.connect();
   try {
-    return await totalLag(admin, product.prefix);
+    return await totalLag(admin, product.scope.topicPrefix);
   } finally {
     await admin.disconnect();
   }
@@ -286,7 +299,7 @@ export function lossAndDuplication(reference: Outcome, after: Outcome): { lost: 
 }
 
 async function loginRows(product: Isolated): Promise<number> {
-  const db = new Client({ connectionString: product.databaseUrl });
+  const db = new Client({ connectionString: product.scope.databaseUrl });
   await db.connect();
   try {
     // sso-ingest keeps each (instance, user)'s logins as distinct quarter hours.
@@ -305,7 +318,13 @@ async function refusals(product: Isolated): Promise<string[]> {
   const lines: string[] = [];
   for (const [topic, count] of Object.entries(await dlqCounts(product))) {
     if (!count) continue;
-    for (const m of await readTopic(topic, (read) => read.length >= count, 10_000, product.prefix, product.brokers)) {
+    for (const m of await readTopic(
+      topic,
+      (read) => read.length >= count,
+      10_000,
+      product.scope.topicPrefix,
+      product.scope.brokers,
+    )) {
       const error = JSON.parse(m.value ?? '{}').error ?? {};
       lines.push(`${topic} ${error.code}: ${error.message}`);
     }
@@ -324,13 +343,13 @@ function unexplained(refused: string[]): string[] {
 }
 
 async function dlqCounts(product: Isolated): Promise<Record<string, number>> {
-  const admin = createKafka({ brokers: product.brokers.split(','), clientId: 'dlq', topicPrefix: '' }).admin();
+  const admin = createKafka({ brokers: product.scope.brokers.split(','), clientId: 'dlq', topicPrefix: '' }).admin();
   await admin.connect();
   try {
     const counts: Record<string, number> = {};
     for (const topic of INPUTS.map(dlqTopicOf)) {
       counts[topic] = 0;
-      for (const p of await admin.fetchTopicOffsets(`${product.prefix}${topic}`))
+      for (const p of await admin.fetchTopicOffsets(`${product.scope.topicPrefix}${topic}`))
         counts[topic] += Number(p.high) - Number(p.low);
     }
     return counts;
@@ -355,7 +374,7 @@ export async function allReady(product: Isolated, timeoutMs = 300_000): Promise<
     if (!waiting.length) return Date.now() - start;
     if (Date.now() - start > timeoutMs) {
       const why = waiting.map((a) => `${a.service.name}: ${a.body}\n${a.service.output.slice(-15).join('')}`);
-      throw new Error(`${product.name}: not every service ready in ${timeoutMs} ms\n${why.join('\n')}`);
+      throw new Error(`${product.scope.name}: not every service ready in ${timeoutMs} ms\n${why.join('\n')}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -371,4 +390,75 @@ export function recordFigures(name: string, figures: Record<string, unknown>): v
   const record = { case: name, full: FULL, at: new Date().toISOString(), ...figures };
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   console.log(`[chaos] ${JSON.stringify(record)}`);
+}
+
+/**
+ * The fault-free run of the history (SIZE) that every fault case compares with. The fault
+ * cases are test files of their own, run side by side in Jest's workers (separate processes):
+ * the first to ask takes a lock file beside the test run and makes the reference, on a scope of
+ * its own; the others read what it wrote. Ask for it after the fault, so a case waiting for it
+ * has done its own work meanwhile.
+ */
+export async function referenceOutcome(): Promise<Outcome> {
+  const file = join(tmpdir(), `${process.env.TEST_RUN_TOPIC_PREFIX}chaos-reference.json`);
+  let lock: number | undefined;
+  try {
+    lock = openSync(`${file}.lock`, 'wx');
+  } catch {
+    // Another case makes it.
+  }
+  if (lock !== undefined) {
+    closeSync(lock);
+    let written: { outcome?: Outcome; error?: string };
+    try {
+      written = { outcome: await makeReference() };
+    } catch (error) {
+      written = { error: (error as Error).stack ?? String(error) };
+    }
+    writeFileSync(`${file}.tmp`, JSON.stringify(written));
+    renameSync(`${file}.tmp`, file);
+  }
+  for (const until = Date.now() + SETTLE_MS + 300_000; !existsSync(file); ) {
+    if (Date.now() > until) throw new Error(`no chaos reference in ${file}`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  const { outcome, error } = JSON.parse(readFileSync(file, 'utf8')) as { outcome?: Outcome; error?: string };
+  if (!outcome) throw new Error(`the fault-free reference run failed:\n${error}`);
+  return outcome;
+}
+
+async function makeReference(): Promise<Outcome> {
+  const p = await isolatedProduct('chaos-reference');
+  try {
+    const started = Date.now();
+    const history = await feedHistory(p, SIZE);
+    await settled(p, SETTLE_MS);
+    const reference = await outcomeOf(p, history);
+    if (reference.unexplained.length) throw new Error(`refused:\n${reference.unexplained.join('\n')}`);
+    // Every login is its own quarter hour; social ones count for nothing (R2) and are not kept.
+    if (reference.logins !== history.ssoLogins)
+      throw new Error(`${reference.logins} logins kept of ${history.ssoLogins} non-social ones sent`);
+    recordFigures('reference', { events: history.events, logins: history.logins, settledMs: Date.now() - started });
+    return reference;
+  } finally {
+    await p.close();
+  }
+}
+
+/**
+ * How every faulty run ends: settled, with the reference's views and counts and nothing refused
+ * that the history does not explain. Returns both outcomes.
+ */
+export async function expectSettledAsReference(
+  p: Isolated,
+  history: History,
+): Promise<{ after: Outcome; reference: Outcome }> {
+  await settled(p, SETTLE_MS);
+  const after = await outcomeOf(p, history);
+  const reference = await referenceOutcome();
+  expect(after.unexplained).toEqual([]);
+  expect(after.logins).toBe(reference.logins);
+  expect(after.views).toEqual(reference.views);
+  expect(after.hash).toBe(reference.hash);
+  return { after, reference };
 }

@@ -31,6 +31,12 @@ export const commonEnv = {
   /** The gateway's credential; services answer 401 to calls without it. */
   INTERNAL_API_TOKEN: z.string().min(1, 'required'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * How long a silent consumer keeps its partitions (a SIGKILLed one's move after this), and how
+   * often a live one says it is there. Tests shorten them (libs/testing global setup).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   /** Consumer group base name; defaults to the service's name (tests use one per suite). */
   KAFKA_CONSUMER_GROUP: z
     .string()

@@ -1,9 +1,25 @@
-import { instanceIdOf, ssoEventKey } from './keys';
+import {
+  activityKey,
+  connectorEventKey,
+  estimateKey,
+  instanceIdOf,
+  instanceKey,
+  ssoConnectionKey,
+  ssoEventKey,
+} from './keys';
 import { allTopicSpecs, TOPICS } from './topics';
 
 describe('keys and ids', () => {
   it('keys SSO events by tenant, SSO connection and app (SPEC §4)', () => {
     expect(ssoEventKey('t1', 'c1', 'a1')).toBe('t1:c1:a1');
+  });
+
+  it('keys connector events by connection, and the state topics by what they replace (SPEC §4)', () => {
+    expect(connectorEventKey('t1', 'k1')).toBe('t1:k1');
+    expect(ssoConnectionKey('t1', 'c1')).toBe('t1:c1');
+    expect(instanceKey('t1', 'i1')).toBe('t1:i1');
+    expect(estimateKey('t1', 'i1', 'u1')).toBe('t1:i1:u1');
+    expect(activityKey('t1', 'i1', '2026-11-30')).toBe('t1:i1:2026-11-30');
   });
 
   it('derives the same instance id from the same facts, and another from other facts', () => {

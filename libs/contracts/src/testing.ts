@@ -2,6 +2,8 @@
 // (@org/contracts/testing) so production code never imports it.
 import { randomUUID } from 'node:crypto';
 import type { ConnectorSnapshotEvent, RegistryConnectionEvent, SsoAssignmentsEvent, SsoLoginEvent } from './index';
+import { newEvent } from './envelope';
+import { estimateKey } from './keys';
 
 type DataOverrides<E extends { data: unknown }> = Partial<Omit<E, 'data'>> & { data?: Partial<E['data']> };
 
@@ -93,4 +95,20 @@ export function aConnectionChange(
     },
     o,
   );
+}
+
+/**
+ * An `sso.estimates.v1` message as sso-ingest publishes it (keyed by tenant, instance and user):
+ * `userId` estimated provisioned over `intervals` (days, `to` null while open).
+ */
+export function anEstimateMessage(
+  tenantId: string,
+  instanceId: string,
+  userId: string,
+  intervals: Array<{ from: string; to: string | null }>,
+) {
+  return {
+    key: estimateKey(tenantId, instanceId, userId),
+    value: newEvent('sso.estimate', tenantId, { instanceId, userId, email: `${userId}@acme.test`, intervals }),
+  };
 }

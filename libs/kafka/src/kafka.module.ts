@@ -8,7 +8,7 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { EventProducer } from './event-producer';
-import { KafkaEventServer } from './kafka-event.server';
+import { KafkaEventServer, type KafkaEventServerOptions } from './kafka-event.server';
 import { createKafka, KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
 import { OutboxRelay } from './outbox-relay';
 import { PollLoop } from './poll-loop';
@@ -21,6 +21,7 @@ export interface KafkaModuleOptions {
   /** Consumer group base name; defaults to the client id. */
   groupId?: string;
   chunkSize?: number;
+  session?: KafkaEventServerOptions['session'];
 }
 
 const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
@@ -79,6 +80,7 @@ export class KafkaModule implements OnApplicationBootstrap, OnModuleDestroy, Bef
             new KafkaEventServer(k.kafka, o.settings, orm, p, {
               groupId: o.groupId ?? o.settings.clientId,
               chunkSize: o.chunkSize,
+              session: o.session,
             }),
         },
       ],

@@ -19,6 +19,8 @@ export interface BaseServiceConfig {
   INTERNAL_API_TOKEN: string;
   LOG_LEVEL: string;
   KAFKA_CONSUMER_GROUP?: string;
+  KAFKA_SESSION_TIMEOUT_MS?: number;
+  KAFKA_HEARTBEAT_INTERVAL_MS?: number;
 }
 
 export interface ServiceModuleOptions<C extends BaseServiceConfig> {
@@ -57,6 +59,10 @@ export class ServiceModule {
           useFactory: () => ({
             settings: { brokers: config.KAFKA_BROKERS, clientId: name, topicPrefix: config.KAFKA_TOPIC_PREFIX },
             groupId: config.KAFKA_CONSUMER_GROUP ?? name,
+            session: {
+              timeoutMs: config.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
+              heartbeatMs: config.KAFKA_HEARTBEAT_INTERVAL_MS ?? 3_000,
+            },
           }),
         }),
       ],

@@ -1,12 +1,12 @@
 // Run by the global teardown in its own process (global hooks get no path aliases):
-// drops a test run's database and its topics and consumer groups.
+// drops a test run's databases (its template and every scope's copy) and its topics and consumer groups.
 import { dropDatabase } from '@org/database';
 import { createKafka, deleteTopics } from '@org/kafka';
 import { Client } from 'pg';
 
 async function cleanup() {
   const { RUN_DATABASE_URL, RUN_TOPIC_PREFIX, KAFKA_BROKERS } = process.env;
-  for (const url of [RUN_DATABASE_URL!, ...(await privateDatabasesOf(RUN_DATABASE_URL!))]) {
+  for (const url of [RUN_DATABASE_URL!, ...(await scopeDatabasesOf(RUN_DATABASE_URL!))]) {
     await dropDatabase(url).catch((e) => console.warn(`could not drop the test database: ${e.message}`));
   }
   const kafka = createKafka({ brokers: KAFKA_BROKERS!.split(','), clientId: 'test-cleanup', topicPrefix: '' });
@@ -15,8 +15,8 @@ async function cleanup() {
   );
 }
 
-/** The suites' private databases (`<run database>_<suffix>`, see private-database.ts). */
-async function privateDatabasesOf(runUrl: string): Promise<string[]> {
+/** The databases of the run's scopes (`<run database>_<hash>_<name>`, see test-scope.ts). */
+async function scopeDatabasesOf(runUrl: string): Promise<string[]> {
   const url = new URL(runUrl);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';

@@ -1,7 +1,8 @@
 // One global setup for every integration suite (jest.int.config.js). Kafka and PostgreSQL:
 // KAFKA_BROKERS / DATABASE_URL when set; else Testcontainers when a Docker engine answers;
 // else the project's own (tools/infra.mjs: tools/kafka and the local or embedded PostgreSQL).
-// Each run gets its own database and topic prefix, so runs never see each other's data.
+// The run gets a topic prefix and a migrated database that no suite uses: it is the template
+// every test file's own database is copied from (suite-setup.ts, test-scope.ts).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,6 +16,12 @@ export interface TestRun {
   stopInfra: string[];
   containers: Array<{ stop(): Promise<unknown> }>;
 }
+
+/**
+ * Consumer sessions in tests: a SIGKILLed service's partitions move after 12 s instead of the
+ * production 30 s (the kill cases wait that out once per kill).
+ */
+export const TEST_SESSION = { KAFKA_SESSION_TIMEOUT_MS: '12000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000' };
 
 async function dockerAnswers(): Promise<boolean> {
   if (process.env.TESTCONTAINERS === '0') return false;
@@ -67,17 +74,21 @@ export default async function globalSetup(): Promise<void> {
 
   Object.assign(process.env, {
     KAFKA_BROKERS: brokers,
-    DATABASE_URL: run.databaseUrl,
-    KAFKA_TOPIC_PREFIX: run.topicPrefix,
+    TEST_RUN_DATABASE_URL: run.databaseUrl,
+    TEST_RUN_TOPIC_PREFIX: run.topicPrefix,
+    // No suite runs on these: each file's setup replaces them with its own (suite-setup.ts).
+    DATABASE_URL: 'postgres://test-file-setup-did-not-run@127.0.0.1:1/none',
+    KAFKA_TOPIC_PREFIX: `${run.topicPrefix}no-file.`,
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN ?? randomBytes(24).toString('base64url'),
     ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? `admin_${randomBytes(24).toString('base64url')}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...TEST_SESSION,
   });
-  // The same step npm start runs: database, every service's migrations, every topic.
-  execFileSync(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/prepare.ts')], {
+  // The step npm start runs, for the template: database and every service's migrations.
+  execFileSync(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/prepare.ts'), '--database-only'], {
     cwd: root,
-    env: process.env,
+    env: { ...process.env, DATABASE_URL: run.databaseUrl },
     stdio: 'inherit',
   });
   (globalThis as { __TEST_RUN__?: TestRun }).__TEST_RUN__ = run;

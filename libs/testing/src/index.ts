@@ -3,7 +3,6 @@ export * from './kafka';
 export * from './processes';
 export * from './service-app';
 export * from './private-broker';
-export * from './private-database';
 export * from './private-postgres';
-export * from './isolated-product';
+export * from './test-scope';
 export * from './metrics';

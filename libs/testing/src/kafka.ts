@@ -1,10 +1,10 @@
-import { createIdempotentProducer, createKafka, ensureTopics } from '@org/kafka';
+import { createIdempotentProducer, createKafka } from '@org/kafka';
 import type { IHeaders, Kafka, Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
 /**
  * The run's Kafka (or the given brokers: a private broker), and its topic names: the run's
- * prefix, or `topicPrefix` (a suite's own topics, see suiteTopics), + the contract name.
+ * prefix (the test file's), or `topicPrefix` (a scope's, see test-scope.ts), + the contract name.
  */
 export function testKafka(
   brokers = process.env.KAFKA_BROKERS!,
@@ -21,7 +21,7 @@ export function testKafka(
 
 /**
  * Produces raw messages (values as given: objects are JSON-encoded) to a contract topic: the
- * run's, or under `topicPrefix` (a suite's own topics, see suiteTopics).
+ * file's, or under `topicPrefix` (a scope's, see test-scope.ts).
  */
 export async function produce(
   topic: string,
@@ -54,8 +54,8 @@ export interface ReadMessage {
 
 /**
  * Reads a topic from the beginning until `until` holds for what was read, or the deadline.
- * `topicPrefix` reads a suite's own topics (see `suiteTopics`) instead of the run's, on
- * `brokers` when the suite has a broker of its own.
+ * `topicPrefix` reads a scope's topics (see test-scope.ts) instead of the file's, on
+ * `brokers` when it has a broker of its own.
  */
 export async function readTopic(
   topic: string,
@@ -122,15 +122,4 @@ export async function untilConsumed(group: string, topic: string, timeoutMs = 30
   } finally {
     await admin.disconnect();
   }
-}
-
-/**
- * Every contract topic again under a prefix of this suite's own (`<run prefix><name>.`), for a
- * suite that produces so much that the run's shared topics would slow the others' readers
- * (on `brokers` when the suite has a broker of its own).
- */
-export async function suiteTopics(name: string, brokers?: string): Promise<string> {
-  const prefix = `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${name}.`;
-  await ensureTopics(testKafka(brokers).kafka, prefix);
-  return prefix;
 }

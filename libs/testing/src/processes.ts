@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { currentScope, scopeEnv, type TestScope } from './test-scope';
 
 const root = join(__dirname, '../../..');
 
@@ -72,10 +73,16 @@ interface ServiceEntry {
 }
 
 /**
- * The whole product as `npm start` runs it (tools/services.json): the services behind the
- * gateway with `env`, then the gateway (with `gatewayEnv`) pointed at them. `all` lists the gateway last.
+ * The whole product as `npm start` runs it (tools/services.json), in the test file's scope or
+ * the one given (see test-scope.ts): the services behind the gateway with `env`, then the
+ * gateway (with `gatewayEnv`) pointed at them. `all` lists the gateway last.
  */
-export async function startProduct(env: NodeJS.ProcessEnv = {}, gatewayEnv: NodeJS.ProcessEnv = {}): Promise<Product> {
+export async function startProduct(
+  options: { env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; scope?: TestScope } = {},
+): Promise<Product> {
+  const scope = options.scope ?? currentScope();
+  const env = { ...options.env, ...scopeEnv(scope) };
+  const gatewayEnv = { ...options.gatewayEnv, ...scopeEnv(scope) };
   const entries: ServiceEntry[] = JSON.parse(readFileSync(join(root, 'tools/services.json'), 'utf8'));
   const backends = entries.filter((s) => s.name !== 'gateway');
   const started = await Promise.all(backends.map((s) => startServiceProcess(s.name, s.portVar, env)));
@@ -88,6 +95,7 @@ export async function startProduct(env: NodeJS.ProcessEnv = {}, gatewayEnv: Node
   );
   const all = [...started, gateway];
   const product: Product = {
+    scope,
     gateway,
     all,
     async kill(name, restart = true) {
@@ -112,6 +120,8 @@ export async function startProduct(env: NodeJS.ProcessEnv = {}, gatewayEnv: Node
 }
 
 export interface Product {
+  /** Where it runs: its topics, database and brokers. */
+  scope: TestScope;
   gateway: ServiceProcess;
   /** Every service, the gateway last; a killed and restarted one is replaced in place. */
   all: ServiceProcess[];

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureService } from '@org/service';
@@ -16,7 +15,6 @@ export async function startTestService(
   return { app, url: `http://127.0.0.1:${port}` };
 }
 
-/** Calls a service the way the gateway does: internal credential and tenant header. */
 /** One JSON call: the answer's status and parsed body (null when empty). */
 async function callJson(url: string, method: string, headers: Record<string, string>, body?: unknown) {
   const res = await fetch(url, {
@@ -44,13 +42,3 @@ export function gatewayCall(url: string) {
   return (method: string, path: string, key?: string, body?: unknown) =>
     callJson(`${url}${path}`, method, key ? { authorization: `Bearer ${key}` } : {}, body);
 }
-
-/**
- * The run's environment with a consumer group of this suite's own: suites of one service
- * running side by side must not split (or wait on) each other's partitions.
- */
-export const suiteEnv = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-  ...process.env,
-  KAFKA_CONSUMER_GROUP: `test-${randomUUID()}`,
-  ...overrides,
-});
