@@ -216,12 +216,53 @@ function seedDemo(env) {
 async function test() {
   const t0 = Date.now();
   ensureInstalled();
-  const nxEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-  // CI re-runs every task: a cache hit keyed on incomplete inputs must never hide a failure.
-  const noCache = process.env.CI ? ['--skip-nx-cache'] : [];
-  sh('npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static', ...noCache], { env: nxEnv });
+  await staticChecks();
+  const t1 = Date.now();
   await testInt();
-  log(`npm test passed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  log(`npm test passed in ${((Date.now() - t0) / 1000).toFixed(0)} s (checks ${((t1 - t0) / 1000).toFixed(0)} s)`);
+}
+
+/**
+ * Lint, typecheck and unit tests of the whole workspace, each tool run once over all of it, two
+ * at a time. Nx's per-project targets (`npm run lint`, `typecheck`, `test:unit`, cached) start
+ * TypeScript, ESLint and Jest once per project: 350 s here without the cache, against about 60 s
+ * this way, and CI has no cache to hit. Each task's output is printed when it ends, whole.
+ */
+async function staticChecks() {
+  const bin = (name) => join(root, 'node_modules/.bin', name);
+  const tasks = [
+    ['typecheck (services, libs, tools)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+    ['lint', bin('eslint'), ['apps', 'libs', 'tools', 'e2e', '*.js', '*.mjs']],
+    ['unit tests', bin('jest'), ['-c', 'jest.config.js', '--ci']],
+    ['typecheck (e2e)', bin('tsc'), ['-p', 'e2e/tsconfig.json', '--noEmit']],
+    ['typecheck (dashboard)', bin('tsc'), ['-p', 'apps/dashboard/tsconfig.json', '--noEmit']],
+  ];
+  const failed = [];
+  const runTask = ([name, command, args]) =>
+    new Promise((resolve) => {
+      const started = Date.now();
+      const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const output = [];
+      child.stdout.on('data', (d) => output.push(d));
+      child.stderr.on('data', (d) => output.push(d));
+      child.once('exit', (code) => {
+        const took = ((Date.now() - started) / 1000).toFixed(0);
+        process.stdout.write(Buffer.concat(output));
+        log(`${name}: ${code === 0 ? 'passed' : 'FAILED'} in ${took} s`);
+        if (code !== 0) failed.push(name);
+        resolve();
+      });
+    });
+  const queue = [...tasks];
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (queue.length) await runTask(queue.shift());
+    }),
+  );
+  if (failed.length) {
+    console.error(`[run] failed: ${failed.join(', ')}`);
+    process.exit(1);
+  }
 }
 
 /** The integration suites; brings up Kafka and PostgreSQL first unless env vars name them. */
@@ -277,7 +318,7 @@ function testChaos() {
   return testInt(['e2e/test/chaos', ...args]);
 }
 
-const commands = { start, test, bench, 'test-int': () => testInt(args), 'test-chaos': testChaos };
+const commands = { start, test, check: staticChecks, bench, 'test-int': () => testInt(args), 'test-chaos': testChaos };
 if (!commands[command]) {
   console.error(`usage: run.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);
