@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { timeRequests } from '@org/service';
+import { parseRequests, timeRequests } from '@org/service';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadScimConnectorConfig } from './config';
@@ -9,6 +9,7 @@ async function main() {
   const config = loadScimConnectorConfig();
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   timeRequests(app);
+  parseRequests(app);
   app.useLogger(app.get(Logger));
   await app.listen(config.SCIM_CONNECTOR_PORT, config.SCIM_CONNECTOR_HOST);
   // A sync under way finishes (or fails) before the process exits; nothing half-sent is left.

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
+/** The longest id, in characters (code points): in messages, and in a REST path (SPEC §5). */
+export const MAX_ID_LENGTH = 128;
 // Ids as the platforms and apps hand them out (e-mails, `alice+test@…`, names with accents), but
 // not the separator of the message keys they end up in (`a:b:c`), spaces or control characters.
-export const idSchema = z.string().regex(/^[^\s:\p{Cc}]{1,128}$/u, "1 to 128 characters, no ':', space or control");
+export const idSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[^\\s:\\p{Cc}]{1,${MAX_ID_LENGTH}}$`, 'u'),
+    `1 to ${MAX_ID_LENGTH} characters, no ':', space or control`,
+  );
 export const uuidSchema = z.uuid();
 // An address as directories hold them: local@domain, no spaces. A stricter check (a dot in the
 // domain, ASCII only) would send whole pages of real directories (user@localhost, IDNs) to the DLQ.

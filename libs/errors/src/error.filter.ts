@@ -14,13 +14,39 @@ const HTTP_CODES: Record<number, string> = {
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
-  413: 'VALIDATION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
   415: 'VALIDATION_FAILED',
 };
 
+/** What the body parser (`http-errors`) and the router put on the errors they raise. */
+interface FrameworkError {
+  status?: unknown;
+  expose?: unknown;
+  type?: unknown;
+  limit?: unknown;
+}
+
+/**
+ * A client's error caught before any handler ran, as the DomainError the SPEC answers it with:
+ * the body parser's (`entity.too.large` → 413 `PAYLOAD_TOO_LARGE`; `entity.parse.failed`,
+ * `encoding.unsupported`, `charset.unsupported`, `request.aborted`… → `VALIDATION_FAILED`) and a
+ * bad percent-escape's URIError. Null for anything else: that stays unexpected (500).
+ */
+export function clientErrorOf(error: unknown): DomainError | null {
+  if (error instanceof URIError) return new DomainError('VALIDATION_FAILED', `the URL is not UTF-8: ${error.message}`);
+  if (!(error instanceof Error)) return null;
+  // http-errors marks the errors a client caused (4xx) `expose`: their message is meant for it.
+  const { status, expose, type, limit } = error as FrameworkError;
+  if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return null;
+  const details = typeof type === 'string' ? { type } : null;
+  if (status !== 413) return new DomainError('VALIDATION_FAILED', error.message, details);
+  const message = typeof limit === 'number' ? `the body is over the limit of ${limit} bytes` : error.message;
+  return new DomainError('PAYLOAD_TOO_LARGE', message, { ...details, limit });
+}
+
 /**
  * The one place errors become HTTP answers, in the SPEC's body. Nest's own exceptions
- * (unknown route, malformed JSON, body too large) keep their 4xx status; anything
+ * (unknown route, malformed JSON) and the body parser's keep their 4xx status; anything
  * unexpected is logged with a correlation id and answered without internals.
  */
 @Catch()
@@ -37,10 +63,11 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private toAnswer(error: unknown): [number, ErrorBody] {
-    if (error instanceof DomainError) {
+    const known = error instanceof DomainError ? error : clientErrorOf(error);
+    if (known) {
       return [
-        error.httpStatus,
-        { error: { code: error.code, message: error.message, details: error.details ?? null } },
+        known.httpStatus,
+        { error: { code: known.code, message: known.message, details: known.details ?? null } },
       ];
     }
     if (error instanceof HttpException && error.getStatus() < 500) {

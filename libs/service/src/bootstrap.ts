@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { KafkaEventServer } from '@org/kafka';
 import { Logger } from 'nestjs-pino';
 import { timeRequests } from './metrics';
+import { parseRequests } from './request-parsing';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 
@@ -39,6 +40,7 @@ export async function startService(
 /** Everything but `listen` and signals, shared with the integration tests. */
 export async function configureService(app: INestApplication): Promise<void> {
   app.useLogger(app.get(Logger));
+  parseRequests(app);
   app.connectMicroservice({ strategy: app.get(KafkaEventServer) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
 }

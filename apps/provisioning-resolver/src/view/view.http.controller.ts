@@ -1,7 +1,7 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { dayUsersQuery, viewRangeQuery } from '@org/contracts';
+import { dayUsersQuery, idSchema, viewRangeQuery } from '@org/contracts';
 import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { NotFoundError, parseQuery, parseRequest, ValidationError } from '@org/errors';
@@ -168,7 +168,8 @@ const encodeCursor = (userId: string) => Buffer.from(userId, 'utf8').toString('b
 
 function decodeCursor(cursor: string): string {
   const userId = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!userId || Buffer.from(userId, 'utf8').toString('base64url') !== cursor) {
+  // Every user id is an id of the contracts; one that is not (a NUL, say) was never handed out.
+  if (!idSchema.safeParse(userId).success || Buffer.from(userId, 'utf8').toString('base64url') !== cursor) {
     throw new ValidationError('cursor is not one this API returned', [{ field: 'cursor', message: 'invalid' }]);
   }
   return userId;
