@@ -72,6 +72,10 @@ export class EventProducer {
 }
 
 const BYTES_PER_REQUEST = 800_000;
+/** A record's own fields (length, attributes, deltas, varint lengths): 36 bytes at most. */
+const RECORD_OVERHEAD = 64;
+/** A header's two varint lengths, 5 bytes each at most. */
+const HEADER_OVERHEAD = 10;
 
 /** `topicMessages` cut, in order, into requests of at most BYTES_PER_REQUEST (a bigger message goes alone). */
 export function requestsOf(topicMessages: TopicMessages[]): TopicMessages[][] {
@@ -80,7 +84,7 @@ export function requestsOf(topicMessages: TopicMessages[]): TopicMessages[][] {
   let bytes = 0;
   for (const { topic, messages } of topicMessages) {
     for (const message of messages) {
-      const size = sizeOf(message.key) + sizeOf(message.value) + 64;
+      const size = sizeOf(message.key) + sizeOf(message.value) + headersSizeOf(message.headers) + RECORD_OVERHEAD;
       if (bytes + size > BYTES_PER_REQUEST && bytes > 0) {
         requests.push(request);
         request = [];
@@ -94,6 +98,16 @@ export function requestsOf(topicMessages: TopicMessages[]): TopicMessages[][] {
   }
   if (request.length) requests.push(request);
   return requests;
+}
+
+/** DLQ messages carry up to ~1.3 KB of headers: uncounted, 10,000 of them would pass the broker's 1 MB. */
+function headersSizeOf(headers: Message['headers']): number {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    // An array is sent as one header per element, each repeating the key.
+    for (const one of Array.isArray(value) ? value : [value]) bytes += sizeOf(key) + sizeOf(one) + HEADER_OVERHEAD;
+  }
+  return bytes;
 }
 
 function sizeOf(data: Buffer | string | null | undefined): number {

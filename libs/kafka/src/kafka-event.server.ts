@@ -165,14 +165,20 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       if (at >= 0) this.consumers.splice(at, 1);
       setTimeout(() => void this.consumeWithRetry(topic, handler), 5_000).unref();
     });
+    // close() disconnects the listed consumers; this one is listed once subscribed. Until then it
+    // disconnects itself, on failure or if close() came meanwhile (a broker slow at shutdown).
     try {
       await consumer.connect();
+      if (!this.stopping) await consumer.subscribe({ topic: source, fromBeginning: true });
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
+    if (this.stopping) {
+      await consumer.disconnect().catch(() => undefined);
+      return;
+    }
     this.consumers.push(consumer);
-    await consumer.subscribe({ topic: source, fromBeginning: true });
     const chunkSize = handler.extras?.chunkSize ?? this.options.chunkSize ?? 500;
     await consumer.run({
       partitionsConsumedConcurrently: handler.extras?.partitionsConsumedConcurrently ?? 1,
@@ -340,8 +346,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private async sendToDlq(topic: Topic, refused: Refused[]): Promise<void> {
-    this.rejected += refused.length;
-    for (const { code } of refused) dlqMessages.inc({ topic, code });
     const origin = physicalTopic(this.settings, topic);
     await this.producer.send(
       dlqTopicOf(topic),
@@ -366,6 +370,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         },
       })),
     );
+    // Counted once sent: a failed send is retried with the chunk, and would count again.
+    this.rejected += refused.length;
+    for (const { code } of refused) dlqMessages.inc({ topic, code });
   }
 }
 

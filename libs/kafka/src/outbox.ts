@@ -8,14 +8,18 @@ export interface OutgoingEvent {
   value: object;
 }
 
-/** The most of the original value a DLQ message copies: with JSON's escaping it stays under the broker's 1 MB. */
-const DLQ_VALUE_MAX_CHARS = 400_000;
+/**
+ * The most of the original value a DLQ message copies, counted as it travels: UTF-8 bytes of its
+ * JSON string form, as the broker's 1 MB counts them (400,000 characters of `€` are 1.2 MB, of
+ * control characters, escaped as `\u0001`, 2.4 MB).
+ */
+const DLQ_VALUE_MAX_BYTES = 400_000;
 
 /**
  * The value of every DLQ message, from the consumer or from a background step: the reason, where
- * the message came from, and the message as it came (its value as a string). A value longer
- * than DLQ_VALUE_MAX_CHARS is cut, and `valueLength` says how long it was: the whole message
- * is still at `origin` (topic, partition, offset) for as long as the topic keeps it.
+ * the message came from, and the message as it came (its value as a string). A value over
+ * DLQ_VALUE_MAX_BYTES is cut, and `valueLength` says how long it was, in bytes: the whole
+ * message is still at `origin` (topic, partition, offset) for as long as the topic keeps it.
  */
 export function dlqValue(
   error: { code: ErrorCode; message: string },
@@ -24,8 +28,33 @@ export function dlqValue(
   value: unknown,
 ) {
   const text = value === null || typeof value === 'string' ? value : JSON.stringify(value);
-  if (text === null || text.length <= DLQ_VALUE_MAX_CHARS) return { error, origin, key, value: text };
-  return { error, origin, key, value: text.slice(0, DLQ_VALUE_MAX_CHARS), valueLength: text.length };
+  const cut = text === null ? null : jsonPrefix(text, DLQ_VALUE_MAX_BYTES);
+  if (cut === null) return { error, origin, key, value: text };
+  return { error, origin, key, value: cut, valueLength: Buffer.byteLength(text!) };
+}
+
+/**
+ * The longest start of `text` whose JSON string form takes at most `max` UTF-8 bytes, never
+ * splitting a character; null when the whole of it fits. One pass, no copy.
+ */
+function jsonPrefix(text: string, max: number): string | null {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    let size: number;
+    if (c < 0x20) size = [8, 9, 10, 12, 13].includes(c) ? 2 : 6; // \n and the like; \u00XX
+    else if (c === 0x22 || c === 0x5c) size = 2; // \" and \\
+    else if (c < 0x80) size = 1;
+    else if (c < 0x800) size = 2;
+    else if (pair) size = 4;
+    else if (c >= 0xd800 && c <= 0xdfff) size = 6; // a lone surrogate, escaped
+    else size = 3;
+    if (bytes + size > max) return text.slice(0, i);
+    bytes += size;
+    if (pair) i++;
+  }
+  return null;
 }
 
 /**

@@ -58,6 +58,9 @@ export class PollLoop {
           this.logger.warn(`failed (${this.failures}x), retrying: ${(error as Error).message}`);
         }
       }
+      // stop() during the step had no wait to end: return now, not after idleMs (an hour for the
+      // event-id pruning). Nothing awaits from here until wakeUp is set, so a later stop() ends the wait.
+      if (!this.running) return;
       if ((done > 0 || this.woken) && !this.failures) {
         this.woken = false;
         continue;
