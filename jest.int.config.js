@@ -10,6 +10,7 @@ module.exports = {
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   // Every test file on topics and a database of its own (libs/testing/src/test-scope.ts).
   setupFilesAfterEnv: ['<rootDir>/libs/testing/src/suite-setup.ts'],
+  testSequencer: '<rootDir>/libs/testing/src/test-sequencer.js',
   testTimeout: 120_000,
   maxWorkers: 2,
 };
