@@ -128,7 +128,7 @@ describe('the dashboard in a browser, one session step by step (each step goes o
     expect(sources.slice(0, 50).every((s) => s === 'sso_estimate')).toBe(true);
     expect(sources.slice(-30).every((s) => s === 'connector')).toBe(true);
     expect(await page.locator('[data-testid=chart] [data-series=awaiting]').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid=chart] [data-marker=connect]').count()).toBe(1);
+    await expectMarkers(page, 'connect', 1);
     expect(await page.locator('[data-testid=chart] .bar').last().getAttribute('data-provisioned')).toBe('9');
     await shot('1-instance-by-source');
 
@@ -154,13 +154,13 @@ describe('the dashboard in a browser, one session step by step (each step goes o
     await page.locator('tr[data-app=zoom]').getByRole('button', { name: 'View' }).click();
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await expectText(page.getByTestId('connection-status'), 'disconnected', true);
-    expect(await page.locator('[data-testid=chart] [data-marker=disconnect]').count()).toBe(1);
+    await expectMarkers(page, 'disconnect', 1);
     await page.getByRole('button', { name: 'Reconnect' }).click();
     await expectText(page.getByTestId('connection-status'), 'connected', true);
-    expect(await page.locator('[data-testid=chart] [data-marker=reconnect]').count()).toBe(1);
+    await expectMarkers(page, 'reconnect', 1);
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await expectText(page.getByTestId('connection-status'), 'disconnected', true);
-    expect(await page.locator('[data-testid=chart] [data-marker=disconnect]').count()).toBe(2);
+    await expectMarkers(page, 'disconnect', 2);
 
     await page.getByRole('button', { name: 'Delete…' }).click();
     const preview = page.getByTestId('delete-preview');
@@ -193,6 +193,14 @@ async function expectText(locator: ReturnType<Page['locator']>, text: string, ex
     const shown = (await locator.textContent()) ?? '';
     return exact ? shown.trim() === text : shown.includes(text);
   }, 20_000);
+}
+
+/** The chart redraws after the status changes: waits for its `kind` markers to number `count`. */
+async function expectMarkers(page: Page, kind: string, count: number) {
+  await eventually(
+    async () => (await page.locator(`[data-testid=chart] [data-marker=${kind}]`).count()) === count,
+    20_000,
+  );
 }
 
 /** Every text the rebuild status shows, from now on (watched in the page, so no change is missed between polls). */
