@@ -399,7 +399,7 @@ export function recordFigures(name: string, figures: Record<string, unknown>): v
  * its own; the others read what it wrote. Ask for it after the fault, so a case waiting for it
  * has done its own work meanwhile.
  */
-export async function referenceOutcome(): Promise<Outcome> {
+async function referenceOutcome(): Promise<Outcome> {
   const file = join(tmpdir(), `${process.env.TEST_RUN_TOPIC_PREFIX}chaos-reference.json`);
   let lock: number | undefined;
   try {

@@ -10,7 +10,6 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 
 const root = join(__dirname, '../../..');
-const SERVICES = ['gateway', 'sso-ingest', 'connector-registry', 'provisioning-resolver'];
 
 /** Where a scope's services find their topics and tables. */
 export interface TestScope {
@@ -98,14 +97,14 @@ async function copyDatabase(templateUrl: URL, database: string): Promise<void> {
   }
 }
 
-/** Every service's migrations, as `npm start` runs them (a private server has no template to copy). */
+/** The deploy step `npm start` runs, database only (a private server has no template to copy). */
 async function migrate(databaseUrl: string): Promise<void> {
-  for (const service of SERVICES)
-    await promisify(execFile)(
-      process.execPath,
-      ['-r', '@swc-node/register', join(root, `apps/${service}/src/migrate.ts`), 'up'],
-      {
-        env: { ...process.env, DATABASE_URL: databaseUrl },
-      },
-    );
+  await promisify(execFile)(
+    process.execPath,
+    ['-r', '@swc-node/register', join(root, 'tools/prepare.ts'), '--database-only'],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    },
+  );
 }
