@@ -5,7 +5,7 @@
 //               PostgreSQL (env vars when set, else Testcontainers, else our own).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,15 +23,72 @@ function sh(command, args, options = {}) {
   }
 }
 
-/** `npm ci` when node_modules is missing or older than package-lock.json. */
+/**
+ * The Node.js the project runs on: package.json's exact `node` dependency, the official binary
+ * that the `node` package on the npm registry installs into node_modules/.bin. The machine's
+ * own Node (whatever it is) only starts this script and the first install.
+ */
+const projectNodeVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies.node;
+const binDir = join(root, 'node_modules', '.bin');
+const projectNode = join(binDir, 'node');
+
+/** The npm CLI this script was started by (npm sets npm_execpath), else the one on PATH. */
+function npmCli() {
+  if (process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath)) return process.env.npm_execpath;
+  const r = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' });
+  const found = r.stdout.trim();
+  if (!found) throw new Error('npm is not on PATH');
+  return realpathSync(found);
+}
+
+/**
+ * `npm ci` when node_modules is missing or older than package-lock.json, run by the project's
+ * Node: npm checks every package's `engines` against the Node that runs it (engine-strict), so
+ * the install must not run on the machine's older one. When the project's Node is not there yet,
+ * it is installed alone first into .data/node-<version> (from the npm cache after the first time).
+ */
 function ensureInstalled() {
   const lock = readFileSync(join(root, 'package-lock.json'));
   const hash = createHash('sha256').update(lock).digest('hex');
   const stamp = join(root, 'node_modules', '.install-stamp');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  log('installing dependencies (npm ci)');
-  sh('npm', ['ci', '--no-audit', '--no-fund']);
+  let node = process.execPath;
+  if (process.version !== `v${projectNodeVersion}`) {
+    const prefix = join(dataDir, `node-${projectNodeVersion}`);
+    node = join(prefix, 'node_modules', '.bin', 'node');
+    if (!existsSync(node)) {
+      log(`installing Node.js ${projectNodeVersion} (the npm package "node") to run the install`);
+      mkdirSync(prefix, { recursive: true });
+      writeFileSync(
+        join(prefix, 'package.json'),
+        JSON.stringify({ private: true, allowScripts: { node: true }, dependencies: { node: projectNodeVersion } }),
+      );
+      sh(process.execPath, [npmCli(), 'install', '--no-audit', '--no-fund', '--prefix', prefix], {
+        env: { ...process.env, npm_config_engine_strict: 'false' },
+      });
+    }
+  }
+  log(`installing dependencies (npm ci, Node.js ${projectNodeVersion})`);
+  sh(node, [npmCli(), 'ci', '--no-audit', '--no-fund'], {
+    env: { ...process.env, PATH: `${dirname(node)}:${process.env.PATH}` },
+  });
   writeFileSync(stamp, hash);
+}
+
+/**
+ * Runs this same command again on the project's Node when the machine's started it, with
+ * node_modules/.bin first on PATH (so `npx`, Jest workers and the services it spawns use it too).
+ * Signals reach the child (a terminal's Ctrl-C reaches both; a CI's SIGTERM only this process).
+ */
+async function onProjectNode() {
+  if (process.version === `v${projectNodeVersion}`) return;
+  const child = spawn(projectNode, process.argv.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  const code = await new Promise((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  process.exit(code);
 }
 
 /** The admin key and the gateway's internal credential, generated once and kept under .data/. */
@@ -48,6 +105,18 @@ function secrets() {
 }
 
 const tsNode = ['--enable-source-maps', '-r', '@swc-node/register'];
+
+/**
+ * Jest loads the ESM-only packages (NestJS 12, MikroORM 7, kysely) through `require(esm)`, which
+ * it supports on Node 24.9+ with vm modules (a flag, its warning silenced). Only Jest gets it: the
+ * services it starts drop it again (libs/testing/src/processes.ts).
+ */
+const jestEnv = () => ({
+  ...process.env,
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning']
+    .filter(Boolean)
+    .join(' '),
+});
 /**
  * Built services run on plain node: less memory and a faster start than compiling on the fly.
  * Each has a heap cap (services.json): V8 then collects before the process grows, which keeps
@@ -87,7 +156,6 @@ async function waitReady(url, child, timeoutMs = 120_000) {
 
 async function start() {
   const t0 = Date.now();
-  ensureInstalled();
   const { up, down, answers } = await import('./infra.mjs');
   for (const s of SERVICES) {
     const port = Number(process.env[s.portVar] || s.port);
@@ -215,7 +283,6 @@ function seedDemo(env) {
 
 async function test() {
   const t0 = Date.now();
-  ensureInstalled();
   await staticChecks();
   const t1 = Date.now();
   await testInt();
@@ -233,15 +300,15 @@ async function staticChecks() {
   const tasks = [
     ['typecheck (services, libs, tools)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
     ['lint', bin('eslint'), ['apps', 'libs', 'tools', 'e2e', '*.js', '*.mjs']],
-    ['unit tests', bin('jest'), ['-c', 'jest.config.js', '--ci']],
+    ['unit tests', bin('jest'), ['-c', 'jest.config.js', '--ci'], jestEnv()],
     ['typecheck (e2e)', bin('tsc'), ['-p', 'e2e/tsconfig.json', '--noEmit']],
     ['typecheck (dashboard)', bin('tsc'), ['-p', 'apps/dashboard/tsconfig.json', '--noEmit']],
   ];
   const failed = [];
-  const runTask = ([name, command, args]) =>
+  const runTask = ([name, command, args, env = process.env]) =>
     new Promise((resolve) => {
       const started = Date.now();
-      const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const output = [];
       child.stdout.on('data', (d) => output.push(d));
       child.stderr.on('data', (d) => output.push(d));
@@ -267,10 +334,9 @@ async function staticChecks() {
 
 /** The integration suites; brings up Kafka and PostgreSQL first unless env vars name them. */
 async function testInt(extraArgs = []) {
-  ensureInstalled();
   buildDashboard();
   const { up, down } = await import('./infra.mjs');
-  let env = { ...process.env };
+  let env = jestEnv();
   let started = [];
   if (!(process.env.KAFKA_BROKERS && process.env.DATABASE_URL) && !dockerAnswers()) {
     const infra = await up();
@@ -298,7 +364,6 @@ async function bench() {
     console.error('usage: npm run bench -- ingest|snapshot|rebuild|read');
     process.exit(2);
   }
-  ensureInstalled();
   const { up, down } = await import('./infra.mjs');
   const infra = await up();
   build();
@@ -323,6 +388,9 @@ if (!commands[command]) {
   console.error(`usage: run.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);
 }
+// Every command installs what is missing, then runs on the project's Node.
+ensureInstalled();
+await onProjectNode();
 commands[command]().catch((e) => {
   console.error(e);
   process.exit(1);

@@ -95,7 +95,7 @@ describe('Kafka conventions (libs/kafka)', () => {
   beforeAll(async () => {
     ({ app } = await startTestService(probeModule()));
     const orm = app.get<MikroORM>(MikroORM);
-    await orm.schema.createSchema();
+    await orm.schema.create();
     await query(
       orm.em.fork(),
       `create table "${schema}".usage_probe (event_id uuid primary key, user_id text not null)`,

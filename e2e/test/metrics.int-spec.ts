@@ -5,6 +5,8 @@ import { ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin } from '@org/contracts/testing';
 import { eventually, gatewayCall, type Product, metricSample, produce, startProduct } from '@org/testing';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('metrics', () => {
   let product: Product;
@@ -20,6 +22,16 @@ describe('metrics', () => {
   }, 180_000);
   afterAll(async () => {
     await Promise.all(product.all.map((s) => s.stop()));
+  });
+
+  it('shows every service running on the Node.js the project installs (package.json `node`)', async () => {
+    const { devDependencies } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+    for (const service of product.all) {
+      expect([service.name, /nodejs_version_info\{version="(v[^"]+)"/.exec(await metricsOf(service.name))?.[1]]).toEqual([
+        service.name,
+        `v${devDependencies.node}`,
+      ]);
+    }
   });
 
   it('counts applied events, refusals, lag, HTTP latency and rebuilds', async () => {

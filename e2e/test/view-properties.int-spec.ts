@@ -285,6 +285,7 @@ describe('the served view equals a model of R1 and R8–R15 (property-based)', (
             )
             .slice(-20)
             .join('\n')}`,
+        { cause: error },
       );
     }
   }

@@ -1,12 +1,26 @@
-// Checks of the workspace itself: migrations match the entities (migration:check), the
-// module-boundary rule is on, and docker-compose.yml is valid for users with Docker.
+// Checks of the workspace itself: one Node.js version, migrations match the entities
+// (migration:check), the module-boundary rule is on, and docker-compose.yml is valid for users
+// with Docker.
 import { freePort } from '@org/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
 
 describe('the workspace', () => {
+  it('runs on the one Node.js version package.json installs, and says the same everywhere', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const version: string = pkg.devDependencies.node;
+    const major = Number(version.split('.')[0]);
+    expect(major % 2).toBe(0); // an even line: the ones that become LTS
+    expect(process.version).toBe(`v${version}`); // Jest itself, started by npm test
+    expect(pkg.engines.node).toBe(`>=${version} <${major + 1}`);
+    expect(pkg.devDependencies['@types/node'].split('.')[0]).toBe(String(major));
+    for (const file of ['README.md', 'docker-compose.yml'])
+      expect([file, readFileSync(join(root, file), 'utf8').includes(`Node.js ${version}`)]).toEqual([file, true]);
+  });
+
   it('has a committed migration for every entity change of every service', () => {
     const out = execFileSync(process.execPath, ['-r', '@swc-node/register', 'tools/migration.ts', 'check'], {
       cwd: root,

@@ -12,7 +12,7 @@ export async function migrateUp(db: ServiceDatabase, databaseUrl: string): Promi
   const orm = await MikroORM.init(options);
   try {
     await orm.em.getConnection().execute(`create schema if not exists "${db.schema}"`);
-    const applied = await orm.getMigrator().up();
+    const applied = await orm.migrator.up();
     return applied.map((m) => m.name);
   } finally {
     await orm.close(true);
@@ -23,7 +23,7 @@ export async function migrateUp(db: ServiceDatabase, databaseUrl: string): Promi
 export async function migrationNeeded(db: ServiceDatabase, databaseUrl: string): Promise<boolean> {
   const orm = await MikroORM.init(ormOptions(db, databaseUrl));
   try {
-    return await orm.getMigrator().checkMigrationNeeded();
+    return await orm.migrator.checkSchema();
   } finally {
     await orm.close(true);
   }

@@ -39,7 +39,7 @@ async function createMigration(db: ServiceDatabase, databaseUrl: string, name?: 
   const orm = await MikroORM.init(ormOptions(db, scratch.toString()));
   try {
     const initial = db.migrations.length === 0;
-    const result = await orm.getMigrator().createMigration(db.migrationsPath, false, initial, name);
+    const result = await orm.migrator.create(db.migrationsPath, false, initial, name);
     console.log(result.fileName ? `created ${result.fileName}` : 'no changes: no migration created');
   } finally {
     await orm.close(true);

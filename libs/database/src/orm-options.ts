@@ -1,5 +1,7 @@
 import { Migrator } from '@mikro-orm/migrations';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { defineConfig, type MigrationObject, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { CompiledQuery, type DatabaseConnection } from 'kysely';
 
 export interface ServiceDatabase {
   /** The PostgreSQL schema this service owns; no other service reads it. */
@@ -17,6 +19,8 @@ export function ormOptions(db: ServiceDatabase, databaseUrl: string, overrides: 
     clientUrl: databaseUrl,
     schema: db.schema,
     entities: db.entities,
+    // Column types from the decorators' TypeScript types (emitDecoratorMetadata), as in MikroORM 6.
+    metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     forceUtcTimezone: true,
     // Raw SQL in the services names tables without a schema.
@@ -24,8 +28,11 @@ export function ormOptions(db: ServiceDatabase, databaseUrl: string, overrides: 
       min: 0,
       // Concurrent partitions, the publishers and HTTP each hold one while they work.
       max: 16,
-      afterCreate: (conn: { query(sql: string, cb: (err?: Error) => void): void }, done: (err?: Error) => void) =>
-        conn.query(`set search_path to "${db.schema}", public`, (err) => done(err)),
+    },
+    onCreateConnection: async (connection) => {
+      await (connection as DatabaseConnection).executeQuery(
+        CompiledQuery.raw(`set search_path to "${db.schema}", public`),
+      );
     },
     migrations: {
       path: db.migrationsPath,

@@ -1,31 +1,22 @@
-import { type EntityManager, knex } from '@mikro-orm/postgresql';
-import { query } from './query';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CompiledQuery } from 'kysely';
+import { positional, query } from './query';
 
-// The knex MikroORM uses, with the pg dialect and its connections faked: what node-postgres
-// would be handed.
-function pgOver(rows: unknown[] = []) {
-  const sent: Array<{ text: string; values: unknown[] }> = [];
-  const db = knex({ client: 'pg' });
-  const connection = {
-    query: (config: { text: string; values: unknown[] }, done: (err: Error | null, res: unknown) => void) => {
-      sent.push({ text: config.text, values: config.values });
-      done(null, { command: 'SELECT', rows });
-    },
-  };
-  db.client.acquireConnection = async () => connection;
-  db.client.releaseConnection = async () => undefined;
-  return { db, sent };
-}
-
+// What the pool (or the transaction) is handed: the SQL text and the values, separately.
 function emOver(rows: unknown[] = [], inTransaction = false) {
-  const pool = pgOver(rows);
-  const transaction = pgOver(rows);
-  transaction.db.client.transacting = true;
+  const pool: Array<{ text: string; values: readonly unknown[] }> = [];
+  const transaction: typeof pool = [];
+  const executor = (sent: typeof pool) => ({
+    executeQuery: async (compiled: CompiledQuery) => {
+      sent.push({ text: compiled.sql, values: compiled.parameters });
+      return { rows };
+    },
+  });
   const em = {
-    getKnex: () => pool.db,
-    getTransactionContext: () => (inTransaction ? { client: transaction.db.client } : undefined),
+    getConnection: () => ({ getClient: () => executor(pool) }),
+    getTransactionContext: () => (inTransaction ? executor(transaction) : undefined),
   } as unknown as EntityManager;
-  return { em, pool: pool.sent, transaction: transaction.sent };
+  return { em, pool, transaction };
 }
 
 describe('query', () => {
@@ -59,18 +50,19 @@ describe('query', () => {
     expect(pool).toEqual([{ text: 'select 1', values: [] }]);
   });
 
-  it('takes \\? as a literal question mark (the jsonb operator) and ?? as a quoted identifier', async () => {
+  it('leaves a ? inside a string, a quoted name or a comment alone, and takes \\? as the jsonb operator', async () => {
     const { em, pool } = emOver();
-    await query(em, 'select ?? from t where data \\? ?', ['user', 'email']);
-    expect(pool).toEqual([{ text: 'select "user" from t where data ? $1', values: ['email'] }]);
+    await query(em, `select 'why?', 'it''s ?' as "a?" -- really?\nfrom t where data \\? ?`, ['email']);
+    expect(pool).toEqual([
+      { text: `select 'why?', 'it''s ?' as "a?" -- really?\nfrom t where data ? $1`, values: ['email'] },
+    ]);
   });
 
   it('refuses an undefined value, or a count of values that does not match the placeholders', async () => {
     const { em, pool } = emOver();
-    await expect(query(em, 'select ?', [undefined])).rejects.toThrow('Undefined binding(s) detected');
-    await expect(query(em, 'select ?', [1, 2])).rejects.toThrow('Expected 2 bindings, saw 1');
-    await expect(query(em, 'select ?, ?', [1])).rejects.toThrow('Expected 1 bindings, saw 2');
-    await expect(query(em, "select 'why?'")).rejects.toThrow('Expected 0 bindings, saw 1');
+    await expect(query(em, 'select ?', [undefined])).rejects.toThrow('an undefined value was given');
+    await expect(query(em, 'select ?', [1, 2])).rejects.toThrow('1 placeholders but 2 parameters');
+    await expect(query(em, 'select ?, ?', [1])).rejects.toThrow('2 placeholders but 1 parameters');
     expect(pool).toEqual([]);
   });
 
@@ -78,5 +70,11 @@ describe('query', () => {
     const { em, pool, transaction } = emOver([], true);
     await query(em, 'insert into t values (?)', [1]);
     expect([pool, transaction]).toEqual([[], [{ text: 'insert into t values ($1)', values: [1] }]]);
+  });
+});
+
+describe('positional', () => {
+  it('numbers the placeholders from 1', () => {
+    expect(positional('? ? ?', 3)).toBe('$1 $2 $3');
   });
 });

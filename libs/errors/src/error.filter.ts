@@ -32,7 +32,9 @@ interface FrameworkError {
  * `encoding.unsupported`, `charset.unsupported`, `request.aborted`… → `VALIDATION_FAILED`) and a
  * bad percent-escape's URIError. Null for anything else: that stays unexpected (500).
  */
-export function clientErrorOf(error: unknown): DomainError | null {
+export function clientErrorOf(thrown: unknown): DomainError | null {
+  // Nest 12's Express adapter wraps these in an HttpException; the original is its cause.
+  const error = thrown instanceof HttpException && thrown.cause !== undefined ? thrown.cause : thrown;
   if (error instanceof URIError) return new DomainError('VALIDATION_FAILED', `the URL is not UTF-8: ${error.message}`);
   if (!(error instanceof Error)) return null;
   // http-errors marks the errors a client caused (4xx) `expose`: their message is meant for it.

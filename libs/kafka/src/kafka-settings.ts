@@ -12,6 +12,7 @@ export interface KafkaSettings {
 export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
 
 export function createKafka(settings: KafkaSettings): Kafka {
+  dropNegativeTimeoutWarning();
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
@@ -20,6 +21,25 @@ export function createKafka(settings: KafkaSettings): Kafka {
     connectionTimeout: 3_000,
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
   });
+}
+
+/**
+ * kafkajs 2.2.4 (its last release) arms its request queue's check with a negative delay when it
+ * is not throttled; Node 24 runs such a timer after 1 ms, as kafkajs meant, but prints a
+ * TimeoutNegativeWarning in every service. Only that warning is dropped, and only in our services.
+ */
+function dropNegativeTimeoutWarning() {
+  const emit = process.emitWarning as (warning: string | Error, ...rest: unknown[]) => void;
+  if ((emit as { kafkaTimers?: true }).kafkaTimers) return;
+  const filtered = Object.assign(
+    (warning: string | Error, ...rest: unknown[]) => {
+      const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+      if (type === 'TimeoutNegativeWarning') return;
+      emit.call(process, warning, ...rest);
+    },
+    { kafkaTimers: true as const },
+  );
+  process.emitWarning = filtered as typeof process.emitWarning;
 }
 
 // Bounded retries are deliberate: a send that gives up is retried by the outbox relay or

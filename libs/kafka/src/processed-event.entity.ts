@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** Ids of the events a service has applied: redelivered or resent events are skipped. */
 @Entity({ tableName: 'processed_event' })

@@ -182,11 +182,14 @@ export class FakeDatabase {
   }
 
   private em(): EntityManager {
-    const run = (sql: string, params: unknown[]) => {
-      this.statements.push({ sql, params });
-      return Object.assign(Promise.resolve({ rows: this.rowsOf(sql, params) }), { transacting: () => undefined });
+    // The transaction's kysely executor, as `query` (libs/database) reaches it.
+    const transaction = {
+      executeQuery: async ({ sql, parameters }: { sql: string; parameters: readonly unknown[] }) => {
+        this.statements.push({ sql, params: [...parameters] });
+        return { rows: this.rowsOf(sql, [...parameters]) };
+      },
     };
-    return { getKnex: () => ({ raw: run }), getTransactionContext: () => ({}) } as unknown as EntityManager;
+    return { getTransactionContext: () => transaction } as unknown as EntityManager;
   }
 
   private rowsOf(sql: string, params: unknown[]): unknown[] {

@@ -24,6 +24,7 @@ export async function startService(
   beforeRoutes?.(app);
   await configureService(app);
   await app.listen(port, host);
+  app.get(Logger).log(`listening on ${host}:${port}, Node.js ${process.version}`);
   const shutdown = (signal: string) => {
     app.get(Logger).log(`${signal}: shutting down`);
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();

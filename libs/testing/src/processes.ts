@@ -37,7 +37,7 @@ export async function startServiceProcess(
   const port = env[portVar] ? Number(env[portVar]) : await freePort();
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, `apps/${name}/src/main.ts`)], {
     cwd: root,
-    env: { ...process.env, ...env, [portVar]: String(port) },
+    env: { ...process.env, NODE_OPTIONS: serviceNodeOptions(), ...env, [portVar]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -64,6 +64,14 @@ export async function startServiceProcess(
   }
   await stop();
   throw new Error(`${name} was not ready in ${timeoutMs} ms:\n${output.join('')}`);
+}
+
+/** The test run's NODE_OPTIONS without the flags only Jest needs (tools/run.mjs `jestEnv`). */
+function serviceNodeOptions(): string {
+  return (process.env.NODE_OPTIONS ?? '')
+    .split(' ')
+    .filter((flag) => flag && flag !== '--experimental-vm-modules' && flag !== '--disable-warning=ExperimentalWarning')
+    .join(' ');
 }
 
 interface ServiceEntry {

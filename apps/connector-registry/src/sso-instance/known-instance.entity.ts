@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** An SSO-connected instance as sso-ingest announced it; connections attach to these (R3). */
 @Entity({ tableName: 'known_instance' })

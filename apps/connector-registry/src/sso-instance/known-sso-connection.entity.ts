@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** What the registry knows of a tenant's SSO connections, from sso.instances.v1 (R4). */
 @Entity({ tableName: 'known_sso_connection' })

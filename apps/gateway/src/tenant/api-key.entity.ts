@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** A tenant key, stored as its SHA-256: the key itself is shown once and never kept. */
 @Entity({ tableName: 'api_key' })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** A customer organisation and the settings its views are computed with (R1, days). */
 @Entity({ tableName: 'tenant' })

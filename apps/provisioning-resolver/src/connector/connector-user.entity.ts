@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** `f` ≤ instant < `t` (epoch ms, `t` null while open): the user's email, tier and status in every snapshot taken then. */
 export interface ConnectorRange {

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** Engagement usage of one user on one day (connector.usage.v1): the greatest count sent, whatever the order. */
 @Entity({ tableName: 'usage_fact' })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** Users with a non-social SSO login per instance and day (sso.activity.v1): R14's active users without engagement data. */
 @Entity({ tableName: 'activity_fact' })

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** A connection as connector-registry last described it (registry.connections.v1): periods included. */
 @Entity({ tableName: 'connection_fact' })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** The SSO estimate of one user on one instance (sso.estimates.v1, each message replacing the last). */
 @Entity({ tableName: 'estimate_fact' })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** An SSO instance sso-ingest announced (sso.instances.v1): what the API answers 404 for, and whose tenant it is. */
 @Entity({ tableName: 'instance_fact' })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** The time zone days are counted in (tenants.v1). */
 @Entity({ tableName: 'tenant_settings' })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** One day of an instance's view (R14) in one generation: readers see only the current generation. */
 @Entity({ tableName: 'view_day' })

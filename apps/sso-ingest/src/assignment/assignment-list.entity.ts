@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** The complete assignment list in force on an instance from `day` (one per day: the latest). */
 @Entity({ tableName: 'assignment_list' })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** The days a user is on the assignment list in force, as day ranges: lists never stored user by day. */
 @Entity({ tableName: 'assignment_membership' })

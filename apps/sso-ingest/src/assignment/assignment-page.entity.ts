@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** One page of an assignment list, held until every page of its sync is in. */
 @Entity({ tableName: 'assignment_page' })

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** Per instance and day: users with a non-social login that day (R14's active users without engagement data). */
 @Entity({ tableName: 'activity' })

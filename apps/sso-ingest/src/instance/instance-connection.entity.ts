@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** A direct connection attached to an instance, from registry.connections.v1 (SSO_CONNECTION_IN_USE). */
 @Entity({ tableName: 'instance_connection' })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 
 /** One SSO-connected instance of an application: (SSO connection, SSO app id). */
 @Entity({ tableName: 'sso_instance' })

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** A tenant's SSO platform connector; its logins and assignments then arrive over Kafka. */
 @Entity({ tableName: 'sso_connection' })

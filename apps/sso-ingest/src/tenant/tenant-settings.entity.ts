@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** The tenant settings estimates are derived with, from tenants.v1 (the gateway owns tenants). */
 @Entity({ tableName: 'tenant_settings' })
