@@ -57,7 +57,12 @@ describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', ()
       })),
     ]);
     const call = internalCall(url, tenantId);
-    await eventually(async () => (await call('GET', '/v1/applications')).body.items.length === 2);
+    // Every instance known, not only both apps: their events travel on different partitions.
+    await eventually(
+      async () =>
+        (await call('GET', '/v1/applications')).body.items.flatMap((a: { instances: unknown[] }) => a.instances)
+          .length === 3,
+    );
     return {
       tenantId,
       call,
