@@ -178,11 +178,15 @@ async function start() {
   sh(process.execPath, [...tsNode, 'tools/prepare.ts'], { env });
   build();
 
+  // The gateway finds each service on its port, moved or not.
+  const urls = Object.fromEntries(
+    SERVICES.filter((s) => s.urlVar).map((s) => [s.urlVar, `http://127.0.0.1:${Number(env[s.portVar] || s.port)}`]),
+  );
   const children = SERVICES.map((s) => {
     const port = Number(env[s.portVar] || s.port);
     const child = spawn(process.execPath, built(s), {
       cwd: root,
-      env: { ...env, [s.portVar]: String(port) },
+      env: { ...urls, ...env, [s.portVar]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout, child.stderr]) {
