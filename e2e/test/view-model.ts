@@ -95,6 +95,9 @@ export function expectedDay(h: ModelHistory, day: number): ModelDay {
   const ssoActive = new Set(
     h.logins.filter((l) => l.method === 'sso' && dayOf(l.at, h.timeZone) === day).map((l) => l.userId),
   ).size;
+  // R14: null only before the instance's first login of any kind; 0 on a quiet day after it.
+  const firstLoginDay = Math.min(...h.logins.map((l) => dayOf(l.at, h.timeZone)));
+  const quiet = day >= firstLoginDay ? 0 : null;
   const estimateDay = (awaitingFirstSync: boolean, activeUsers: number | null): ModelDay => ({
     source: 'sso_estimate',
     connectionId: null,
@@ -113,7 +116,7 @@ export function expectedDay(h: ModelHistory, day: number): ModelDay {
       const usage = c.kind === 'engagement' ? c.usage.filter((u) => u.day === day) : [];
       const activeUsers = usage.length
         ? new Set(usage.filter((u) => u.events > 0).map((u) => u.userId)).size
-        : ssoActive || null;
+        : ssoActive || quiet;
       const shown = latest(
         c.snapshots.filter(
           (s) => s.asOf >= p.from && (p.to === null || s.asOf < p.to) && dayOf(s.asOf, h.timeZone) <= day,
@@ -134,5 +137,5 @@ export function expectedDay(h: ModelHistory, day: number): ModelDay {
       };
     }
   }
-  return estimateDay(false, ssoActive || null);
+  return estimateDay(false, ssoActive || quiet);
 }

@@ -189,9 +189,11 @@ describe('the served view equals a model of R1 and R8–R15 (property-based)', (
         kind: c.kind,
         supportsLicenseTiers: c.supportsLicenseTiers,
         lifecycle: [{ op: 'connect', at: connectedAt }],
-        snapshots: c.snapshots.map(
-          (s, i): ModelSnapshot => ({ syncId: `sync-${i}`, asOf: at(s.hoursAgo), users: s.users }),
-        ),
+        snapshots: c.snapshots.map((s, i): ModelSnapshot => ({
+          syncId: `sync-${i}`,
+          asOf: at(s.hoursAgo),
+          users: s.users,
+        })),
         usage: c.usage.map((u) => ({ ...u, day: dayOf(now, g.timeZone) - u.daysAgo })),
       };
       history.connections.push(connection);

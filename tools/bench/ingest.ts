@@ -48,7 +48,7 @@ async function main() {
     const t0 = Date.now();
     let rng = 42;
     const random = () => (rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    for (let sent = 0; sent < EVENTS; ) {
+    for (let sent = 0; sent < EVENTS;) {
       const messages = [];
       for (let i = 0; i < 10_000 && sent < EVENTS; i++, sent++) {
         const inst = instances[Math.floor(random() * INSTANCES)];

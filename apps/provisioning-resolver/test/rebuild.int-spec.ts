@@ -104,7 +104,7 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
       };
       await produce(TOPICS.registryConnections, [deleted]);
       const seen: Array<{ status: string; progress: number; generation: number; connectorDays: number }> = [];
-      for (let done = false; !done; ) {
+      for (let done = false; !done;) {
         const body = await read();
         const connectorDays = body.days.filter((d) => d.source === 'connector').length;
         seen.push({ ...body.rebuild, connectorDays });

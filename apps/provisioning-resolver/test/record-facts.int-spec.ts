@@ -83,6 +83,49 @@ describe('provisioning-resolver: the facts its views come from', () => {
     });
   });
 
+  it('knows active users from the first login of any kind on: null before it, 0 on a quiet day, and moves with an earlier one (R14)', async () => {
+    const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
+    const instanceId = randomUUID();
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const changed = (firstLoginAt: string) => ({
+      key: instanceKey(tenantId, instanceId),
+      value: newEvent('sso.instance.changed', tenantId, {
+        instanceId,
+        ssoConnectionId: randomUUID(),
+        ssoAppId: 'miro-1',
+        appKey: 'miro',
+        appName: 'Miro',
+        hasNonSocialLogins: true,
+        lastLoginAt: `${daysAgo(1)}T12:00:00.000Z`,
+        firstLoginAt,
+      }),
+    });
+    await produce(TOPICS.ssoEstimates, [
+      anEstimateMessage(tenantId, instanceId, 'ann', [{ from: daysAgo(9), to: null }]),
+    ]);
+    await produce(TOPICS.ssoActivity, [
+      {
+        key: activityKey(tenantId, instanceId, daysAgo(3)),
+        value: newEvent('sso.activity', tenantId, { instanceId, day: daysAgo(3), activeUsers: 2 }),
+      },
+    ]);
+    await produce(TOPICS.ssoInstances, [changed(`${daysAgo(5)}T08:00:00.000Z`)]);
+    const active = async (want: Array<number | null>) =>
+      eventually(async () => {
+        const view = await internalCall(url, tenantId)(
+          'GET',
+          `/v1/instances/${instanceId}/provisioning?from=${daysAgo(7)}&to=${daysAgo(1)}`,
+        );
+        expect(view.body.days?.map((d: { activeUsers: number | null }) => d.activeUsers)).toEqual(want);
+        return true;
+      });
+    // Days 7…1 ago: nothing known before the first login 5 days ago; 2 active 3 days ago.
+    await active([null, null, 0, 0, 2, 0, 0]);
+    // A later state with an earlier first login (a late event, a social login): two more days known.
+    await produce(TOPICS.ssoInstances, [changed(`${daysAgo(7)}T08:00:00.000Z`)]);
+    await active([0, 0, 0, 0, 2, 0, 0]);
+  });
+
   it('records a connection that has no period yet, which shows on no day', async () => {
     const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
     const instanceId = randomUUID();

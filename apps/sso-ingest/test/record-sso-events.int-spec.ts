@@ -117,7 +117,12 @@ describe('sso-ingest: SSO connections and sso.events.v1', () => {
     // This suite's own Zoom instance: other suites publish instances named zoom-1 on the run's topic.
     const zoomId = instanceIdOf(tenantId, sso.id, 'zoom-1');
     const zoom = published.find((e) => e.type === 'sso.instance.changed' && e.data.instanceId === zoomId);
-    expect(zoom?.data).toMatchObject({ appKey: 'zoom', hasNonSocialLogins: false }); // R2
+    // R2: a social login is no login data; R14: it still is the instance's first login.
+    expect(zoom?.data).toMatchObject({
+      appKey: 'zoom',
+      hasNonSocialLogins: false,
+      firstLoginAt: new Date(social.data.at).toISOString(),
+    });
     const sf = instances.find((m) => m.value?.includes(instanceId))!;
     expect(sf.key).toBe(ssoEventKey(tenantId, sso.id, 'sf-prod'));
   });

@@ -418,7 +418,7 @@ async function referenceOutcome(): Promise<Outcome> {
     writeFileSync(`${file}.tmp`, JSON.stringify(written));
     renameSync(`${file}.tmp`, file);
   }
-  for (const until = Date.now() + SETTLE_MS + 300_000; !existsSync(file); ) {
+  for (const until = Date.now() + SETTLE_MS + 300_000; !existsSync(file);) {
     if (Date.now() > until) throw new Error(`no chaos reference in ${file}`);
     await new Promise((r) => setTimeout(r, 1_000));
   }

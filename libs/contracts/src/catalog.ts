@@ -24,8 +24,7 @@ export const TOPIC_EVENT_SCHEMAS = {
 export type EventOf<T extends Topic> = z.infer<(typeof TOPIC_EVENT_SCHEMAS)[T]>;
 
 export type ParsedEvent<T extends Topic> =
-  | { ok: true; event: EventOf<T> }
-  | { ok: false; code: typeof ERROR_CODES.INVALID_PAYLOAD.code; reason: string };
+  { ok: true; event: EventOf<T> } | { ok: false; code: typeof ERROR_CODES.INVALID_PAYLOAD.code; reason: string };
 
 /**
  * Parses a raw message value of `topic`: JSON, then the envelope, then the event's own

@@ -43,12 +43,15 @@ function jsonPrefix(text: string, max: number): string | null {
     const c = text.charCodeAt(i);
     const pair = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
     let size: number;
-    if (c < 0x20) size = [8, 9, 10, 12, 13].includes(c) ? 2 : 6; // \n and the like; \u00XX
-    else if (c === 0x22 || c === 0x5c) size = 2; // \" and \\
+    if (c < 0x20)
+      size = [8, 9, 10, 12, 13].includes(c) ? 2 : 6; // \n and the like; \u00XX
+    else if (c === 0x22 || c === 0x5c)
+      size = 2; // \" and \\
     else if (c < 0x80) size = 1;
     else if (c < 0x800) size = 2;
     else if (pair) size = 4;
-    else if (c >= 0xd800 && c <= 0xdfff) size = 6; // a lone surrogate, escaped
+    else if (c >= 0xd800 && c <= 0xdfff)
+      size = 6; // a lone surrogate, escaped
     else size = 3;
     if (bytes + size > max) return text.slice(0, i);
     bytes += size;

@@ -35,9 +35,10 @@ export async function produce(
     await producer.send({
       topic: physical(topic),
       acks: -1,
-      messages: messages.map(
-        (m): Message => ({ key: m.key, value: typeof m.value === 'string' ? m.value : JSON.stringify(m.value) }),
-      ),
+      messages: messages.map((m): Message => ({
+        key: m.key,
+        value: typeof m.value === 'string' ? m.value : JSON.stringify(m.value),
+      })),
     });
   } finally {
     await producer.disconnect();

@@ -31,7 +31,7 @@ export async function startPrivatePostgres(): Promise<{
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
     server = child;
-    for (const until = Date.now() + 120_000; Date.now() < until; ) {
+    for (const until = Date.now() + 120_000; Date.now() < until;) {
       if (child.exitCode !== null) break;
       // embedded.mjs prints this once PostgreSQL accepts connections.
       if (output.join('').includes(`ready on 127.0.0.1:${port}`)) return;

@@ -8,4 +8,8 @@ export class InstanceFact {
 
   @Property({ type: 'text' })
   tenantId!: string;
+
+  /** Its first login of any kind: R14's `activeUsers` is null before that day, 0 after it without activity. */
+  @Property({ type: 'datetime', nullable: true })
+  firstLoginAt!: Date | null;
 }

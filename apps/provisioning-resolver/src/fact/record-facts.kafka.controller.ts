@@ -174,14 +174,51 @@ export class RecordFactsKafkaController {
 
   @EventPattern(TOPICS.ssoInstances)
   async recordInstances(@Payload() batch: EventBatch<typeof TOPICS.ssoInstances>): Promise<void> {
-    const instances = batch.events.flatMap((e) => (e.type === 'sso.instance.changed' ? [e] : []));
-    if (!instances.length) return;
-    await query(
+    // One row per instance, its earliest first login (a state topic: later states only add logins).
+    const instances = new Map<string, { tenantId: string; firstLoginAt: string | null }>();
+    for (const e of batch.events) {
+      if (e.type !== 'sso.instance.changed') continue;
+      const seen = instances.get(e.data.instanceId);
+      const at = e.data.firstLoginAt ?? null;
+      const earliest = !seen?.firstLoginAt || (at !== null && Date.parse(at) < Date.parse(seen.firstLoginAt));
+      instances.set(e.data.instanceId, { tenantId: e.tenantId, firstLoginAt: earliest ? at : seen.firstLoginAt });
+    }
+    if (!instances.size) return;
+    // R14: an earlier first login turns the days from it on from "unknown" (null) to counted (0 or more).
+    const moved = await query<{
+      instance_id: string;
+      tenant_id: string;
+      first_login_at: number;
+      before: number | null;
+    }>(
       batch.em,
-      `insert into instance_fact (instance_id, tenant_id) select * from unnest(?::uuid[], ?::text[])
-       on conflict do nothing`,
-      [instances.map((e) => e.data.instanceId), instances.map((e) => e.tenantId)],
+      `with incoming as (
+         select * from unnest(?::uuid[], ?::text[], ?::timestamptz[]) as s(instance_id, tenant_id, first_login_at)),
+       earlier as (
+         select f.instance_id, f.first_login_at from instance_fact f join incoming using (instance_id)),
+       changed as (
+         insert into instance_fact (instance_id, tenant_id, first_login_at) select * from incoming
+         on conflict (instance_id) do update set first_login_at = excluded.first_login_at
+         where instance_fact.tenant_id = excluded.tenant_id
+           and excluded.first_login_at < coalesce(instance_fact.first_login_at, 'infinity')
+         returning instance_id, tenant_id, first_login_at)
+       select c.instance_id, c.tenant_id, (extract(epoch from c.first_login_at) * 1000)::float8 as first_login_at,
+         (extract(epoch from e.first_login_at) * 1000)::float8 as before
+       from changed c left join earlier e using (instance_id)
+       where c.first_login_at is not null`,
+      [
+        [...instances.keys()],
+        [...instances.values()].map((i) => i.tenantId),
+        [...instances.values()].map((i) => i.firstLoginAt),
+      ],
     );
+    const touched: TouchedDays[] = [];
+    for (const m of moved) {
+      const timeZone = await timeZoneOf(batch.em, m.tenant_id);
+      const to = m.before === null ? null : dayOf(m.before, timeZone) - 1;
+      touched.push({ instanceId: m.instance_id, tenantId: m.tenant_id, from: dayOf(m.first_login_at, timeZone), to });
+    }
+    await refreshViews(batch.em, touched);
   }
 }
 

@@ -5,6 +5,7 @@ import { Migration20261129113142_facts } from './Migration20261129113142_facts';
 import { Migration20261129123102_views } from './Migration20261129123102_views';
 import { Migration20261129131840_snapshot_seats } from './Migration20261129131840_snapshot_seats';
 import { Migration20261129132549_estimate_changes } from './Migration20261129132549_estimate_changes';
+import { Migration20261130082503_first_login } from './Migration20261130082503_first_login';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129123102_views', class: Migration20261129123102_views },
   { name: 'Migration20261129131840_snapshot_seats', class: Migration20261129131840_snapshot_seats },
   { name: 'Migration20261129132549_estimate_changes', class: Migration20261129132549_estimate_changes },
+  { name: 'Migration20261130082503_first_login', class: Migration20261130082503_first_login },
 ];

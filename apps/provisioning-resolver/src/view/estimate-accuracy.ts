@@ -76,7 +76,7 @@ export async function estimateAccuracy(
         const lo = firstIndexAtLeast(instants, r.f);
         const hi = r.t === null ? instants.length : firstIndexAtLeast(instants, r.t);
         // Indexes of one connection are contiguous runs within `days`: split per run.
-        for (let k = lo; k < hi; ) {
+        for (let k = lo; k < hi;) {
           let end = k + 1;
           while (end < hi && indexes[end] === indexes[end - 1] + 1) end++;
           personNamed(r.e).connector.push({ from: indexes[k], to: indexes[end - 1] });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
-import { dayToIso, isoToDay } from '@org/days';
+import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { type ConnectionFacts, type ConnectionKind, type InstanceFacts, showsEstimate } from './view-days';
 
 export interface FactScope {
@@ -71,6 +71,12 @@ export async function loadInstanceFacts(
         [ids, dayToIso(from), dayToIso(to)],
       )
     : []);
+  const [instance] = await query<{ first_login_at: number | null }>(
+    em,
+    `select (extract(epoch from first_login_at) * 1000)::float8 as first_login_at from instance_fact
+     where instance_id = ? and tenant_id = ?`,
+    [scope.instanceId, scope.tenantId],
+  );
   const ssoActivity = await query<{ day: string; active_users: number }>(
     em,
     `select day::text, active_users from activity_fact
@@ -110,5 +116,6 @@ export async function loadInstanceFacts(
     connections: shown,
     estimateChanges: estimateChanges.map((c) => ({ day: isoToDay(c.day), delta: c.delta })),
     ssoActivity: new Map(ssoActivity.map((a) => [isoToDay(a.day), a.active_users])),
+    firstLoginDay: instance?.first_login_at == null ? null : dayOf(instance.first_login_at, timeZone),
   };
 }

@@ -21,6 +21,7 @@ const facts = (connections: ConnectionFacts[], over: Partial<InstanceFacts> = {}
   // 5 estimated users from March 1st on.
   estimateChanges: [{ day: d('2026-03-01'), delta: 5 }],
   ssoActivity: new Map([[d('2026-03-05'), 4]]),
+  firstLoginDay: d('2026-03-02'),
   ...over,
 });
 
@@ -64,6 +65,16 @@ describe('viewDays (R8–R14)', () => {
       Pro: 1,
       Viewer: 1,
     });
+  });
+
+  it('says null active users only before the first login of any kind, 0 on a quiet day after it (R14)', () => {
+    const active = (over: Partial<InstanceFacts>) =>
+      viewDays(facts([], over), d('2026-03-01'), d('2026-03-06')).map((v) => v.activeUsers);
+    expect(active({})).toEqual([null, 0, 0, 0, 4, 0]);
+    // A first login on the day of the first counted activity: nothing before it.
+    expect(active({ firstLoginDay: d('2026-03-05') })).toEqual([null, null, null, null, 4, 0]);
+    // No login of any kind yet: nothing is known on any day.
+    expect(active({ firstLoginDay: null, ssoActivity: new Map() })).toEqual([null, null, null, null, null, null]);
   });
 
   it('counts days in the tenant’s time zone', () => {

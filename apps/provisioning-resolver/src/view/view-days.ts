@@ -31,6 +31,8 @@ export interface InstanceFacts {
   estimateChanges: Array<{ day: number; delta: number }>;
   /** Users with a non-social SSO login, per day. */
   ssoActivity: Map<number, number>;
+  /** The day of the instance's first login of any kind; null while it has none. */
+  firstLoginDay: number | null;
 }
 
 export interface ViewDay {
@@ -63,7 +65,9 @@ export function viewDays(facts: InstanceFacts, from: number, to: number): ViewDa
     const day = from + i;
     const g = governed[i];
     const usage = g?.connection.kind === 'engagement' ? g.connection.usage.get(day) : undefined;
-    const activeUsers = usage ?? facts.ssoActivity.get(day) ?? null;
+    // R14: nothing is known before the first login of any kind; from then on no activity is 0.
+    const known = facts.firstLoginDay !== null && day >= facts.firstLoginDay;
+    const activeUsers = usage ?? facts.ssoActivity.get(day) ?? (known ? 0 : null);
     if (!g || g.snapshot === null) {
       // R1/R9/R10 outside connected periods; R8 "awaiting the first sync" inside one.
       days.push({

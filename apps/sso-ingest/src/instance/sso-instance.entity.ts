@@ -30,6 +30,10 @@ export class SsoInstance {
   @Property({ type: 'datetime', nullable: true })
   lastLoginAt!: Date | null;
 
+  /** The first login of any kind, social too (R14). */
+  @Property({ type: 'datetime', nullable: true })
+  firstLoginAt!: Date | null;
+
   /** Published on sso.instances.v1 up to this version (the row is its own outbox entry). */
   @Property({ type: 'integer', default: 1 })
   version!: number;

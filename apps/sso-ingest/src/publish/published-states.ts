@@ -24,6 +24,7 @@ export const PUBLISHED_STATES: PublishedState[] = [
         appName: r.app_name,
         hasNonSocialLogins: r.has_non_social_logins,
         lastLoginAt: iso(r.last_login_at),
+        firstLoginAt: iso(r.first_login_at),
       }),
     }),
   },

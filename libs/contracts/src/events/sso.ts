@@ -57,6 +57,11 @@ export const ssoInstanceChangedSchema = eventSchema(
     ...instanceRef,
     hasNonSocialLogins: z.boolean(),
     lastLoginAt: isoTimeSchema.nullable(),
+    /**
+     * The first login of any kind (R14: `activeUsers` is null before it). Absent in messages
+     * published before it existed (the topic is compacted); sso-ingest always sends it.
+     */
+    firstLoginAt: isoTimeSchema.nullable().optional(),
   }),
 );
 export type SsoInstanceChangedEvent = z.infer<typeof ssoInstanceChangedSchema>;

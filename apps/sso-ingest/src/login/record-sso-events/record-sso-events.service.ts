@@ -89,12 +89,16 @@ export class RecordSsoEventsService {
         appName: e.data.appName,
         hasNonSocialLogins: false,
         lastLoginAt: null,
+        firstLoginAt: null,
       };
       if (e.type === 'sso.login') {
         // R2: social logins never count as login data.
         if (e.data.method !== 'social') state.hasNonSocialLogins = true;
         if (!state.lastLoginAt || Date.parse(e.data.at) > Date.parse(state.lastLoginAt)) {
           state.lastLoginAt = new Date(e.data.at).toISOString();
+        }
+        if (!state.firstLoginAt || Date.parse(e.data.at) < Date.parse(state.firstLoginAt)) {
+          state.firstLoginAt = new Date(e.data.at).toISOString();
         }
       }
       next.set(id, state);
@@ -103,21 +107,24 @@ export class RecordSsoEventsService {
     await query(
       em,
       `insert into sso_instance (id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name,
-                                 has_non_social_logins, last_login_at, derived_time_zone, derived_window_days)
+                                 has_non_social_logins, last_login_at, first_login_at, derived_time_zone, derived_window_days)
        select s.*, coalesce(t.time_zone, 'UTC'), coalesce(t.estimate_window_days, 120)
-       from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::timestamptz[])
-         as s(id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name, has_non_social_logins, last_login_at)
+       from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::timestamptz[], ?::timestamptz[])
+         as s(id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name, has_non_social_logins, last_login_at, first_login_at)
        left join tenant_settings t on t.tenant_id = s.tenant_id
        on conflict (id) do update set
          app_key = excluded.app_key,
          app_name = excluded.app_name,
          has_non_social_logins = sso_instance.has_non_social_logins or excluded.has_non_social_logins,
          last_login_at = greatest(sso_instance.last_login_at, excluded.last_login_at),
+         first_login_at = least(sso_instance.first_login_at, excluded.first_login_at),
          version = sso_instance.version + 1
-       where (sso_instance.app_key, sso_instance.app_name, sso_instance.has_non_social_logins, sso_instance.last_login_at)
+       where (sso_instance.app_key, sso_instance.app_name, sso_instance.has_non_social_logins,
+              sso_instance.last_login_at, sso_instance.first_login_at)
          is distinct from (excluded.app_key, excluded.app_name,
            sso_instance.has_non_social_logins or excluded.has_non_social_logins,
-           greatest(sso_instance.last_login_at, excluded.last_login_at))`,
+           greatest(sso_instance.last_login_at, excluded.last_login_at),
+           least(sso_instance.first_login_at, excluded.first_login_at))`,
       [
         states.map((s) => s.id),
         states.map((s) => s.tenantId),
@@ -127,6 +134,7 @@ export class RecordSsoEventsService {
         states.map((s) => s.appName),
         states.map((s) => s.hasNonSocialLogins),
         states.map((s) => s.lastLoginAt),
+        states.map((s) => s.firstLoginAt),
       ],
     );
   }
@@ -141,4 +149,5 @@ interface InstanceState {
   appName: string;
   hasNonSocialLogins: boolean;
   lastLoginAt: string | null;
+  firstLoginAt: string | null;
 }
