@@ -109,14 +109,9 @@ async function main() {
           [connectionId, tenantId, slice, slice.map((id) => JSON.stringify(ranges.get(id)))],
         );
         await db.query(
-          `insert into estimate_fact (instance_id, user_id, tenant_id, email, intervals)
-           select $1, u, $2, u || '@bench.test', $3::jsonb from unnest($4::text[]) as u`,
-          [
-            instanceId,
-            tenantId,
-            JSON.stringify([{ from: new Date(start).toISOString().slice(0, 10), to: null }]),
-            slice,
-          ],
+          `insert into estimate_fact (instance_id, user_id, tenant_id, email, days)
+           select $1, u, $2, u || '@bench.test', $3::datemultirange from unnest($4::text[]) as u`,
+          [instanceId, tenantId, `{[${new Date(start).toISOString().slice(0, 10)},)}`, slice],
         );
       }
       // What the resolver keeps beside estimates: their changes per day (see estimate-change.entity.ts).
@@ -153,7 +148,7 @@ async function main() {
              select coalesce((r->>'t')::bigint, 0) - (r->>'f')::bigint as x
              from connector_user u cross join jsonb_array_elements(u.ranges) r where u.connection_id = $1
              union all
-             select length(i->>'from') from estimate_fact e cross join jsonb_array_elements(e.intervals) i
+             select upper(r) - lower(r) from estimate_fact e cross join lateral unnest(e.days) r
              where e.instance_id = $2) s`,
           [connectionId, instanceId],
         );

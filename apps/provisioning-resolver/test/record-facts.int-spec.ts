@@ -60,11 +60,9 @@ describe('provisioning-resolver: the facts its views come from', () => {
       const [c] = await query<{ status: string }>(em(), 'select status from connection_fact where connection_id = ?', [
         connectionId,
       ]);
-      const [e] = await query<{ intervals: object[] }>(
-        em(),
-        'select intervals from estimate_fact where instance_id = ?',
-        [instanceId],
-      );
+      const [e] = await query<{ days: string }>(em(), 'select days::text from estimate_fact where instance_id = ?', [
+        instanceId,
+      ]);
       const [a] = await query<{ active_users: number }>(
         em(),
         'select active_users from activity_fact where instance_id = ?',
@@ -76,7 +74,7 @@ describe('provisioning-resolver: the facts its views come from', () => {
         [tenantId],
       );
       expect(c?.status).toBe('deleted');
-      expect(e?.intervals).toEqual([{ from: '2026-01-01', to: '2026-04-30' }]);
+      expect(e?.days).toBe('{[2026-01-01,2026-05-01)}'); // the last day, 04-30, included
       expect(a?.active_users).toBe(4);
       expect(t?.time_zone).toBe('Asia/Tokyo');
       return true;

@@ -1,4 +1,5 @@
-import { assignRange, clipBefore, type DayRange, mergeRanges, sameRanges } from './day-ranges';
+import { isoToDay } from './day';
+import { assignRange, clipBefore, dateMultirangeOf, type DayRange, mergeRanges, sameRanges } from './day-ranges';
 
 // [from, to] pairs; null is open-ended.
 const r = (...pairs: Array<[number, number | null]>): DayRange[] => pairs.map(([from, to]) => ({ from, to }));
@@ -85,5 +86,21 @@ describe('sameRanges', () => {
     expect(sameRanges(r([1, 2], [4, null]), r([1, 2], [4, 9]))).toBe(false);
     expect(sameRanges(r([1, 2]), r([1, 2], [4, 5]))).toBe(false);
     expect(sameRanges(r(), r())).toBe(true);
+  });
+});
+
+describe('dateMultirangeOf', () => {
+  const d = isoToDay;
+  it('writes each range with an exclusive upper bound, an open one unbounded', () => {
+    expect(
+      dateMultirangeOf([
+        { from: d('2026-01-01'), to: d('2026-04-30') },
+        { from: d('2026-06-01'), to: null },
+      ]),
+    ).toBe('{[2026-01-01,2026-05-01),[2026-06-01,)}');
+  });
+  it('writes a one-day range across a month end, and no range as the empty set', () => {
+    expect(dateMultirangeOf([{ from: d('2026-02-28'), to: d('2026-02-28') }])).toBe('{[2026-02-28,2026-03-01)}');
+    expect(dateMultirangeOf([])).toBe('{}');
   });
 });

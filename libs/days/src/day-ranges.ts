@@ -1,5 +1,6 @@
 // Sets of days as sorted ranges: how estimates, assignment lists and connector data are
 // stored — never a row per user per day. Days are integers (see day.ts).
+import { dayToIso } from './day';
 
 /** Days `from` to `to`, both included; `to` null while open-ended. */
 export interface DayRange {
@@ -49,3 +50,12 @@ export function assignRange(ranges: DayRange[], governed: DayRange, member: bool
 
 export const sameRanges = (a: DayRange[], b: DayRange[]) =>
   a.length === b.length && a.every((r, i) => r.from === b[i].from && r.to === b[i].to);
+
+/**
+ * Day ranges as PostgreSQL's `datemultirange` text (`{[2026-01-01,2026-05-01),[2026-06-01,)}`):
+ * each range's last day becomes an exclusive upper bound, an open one an unbounded upper.
+ * PostgreSQL merges overlapping and adjacent ranges itself.
+ */
+export function dateMultirangeOf(ranges: DayRange[]): string {
+  return `{${ranges.map((r) => `[${dayToIso(r.from)},${r.to === null ? '' : dayToIso(r.to + 1)})`).join(',')}}`;
+}

@@ -1,7 +1,12 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
-/** The SSO estimate of one user on one instance (sso.estimates.v1, each message replacing the last). */
+/**
+ * The SSO estimate of one user on one instance (sso.estimates.v1, each message replacing the
+ * last). Its days are a PostgreSQL `datemultirange`, so "who is estimated on day D" is
+ * `days @> D` on the GiST index (`btree_gist` puts the instance beside it).
+ */
 @Entity({ tableName: 'estimate_fact' })
+@Index({ name: 'estimate_fact_instance_days_index', properties: ['instanceId', 'days'], type: 'gist' })
 export class EstimateFact {
   @PrimaryKey({ type: 'uuid' })
   instanceId!: string;
@@ -15,6 +20,7 @@ export class EstimateFact {
   @Property({ type: 'text' })
   email!: string;
 
-  @Property({ type: 'json' })
-  intervals!: Array<{ from: string; to: string | null }>;
+  /** PostgreSQL's text form, e.g. `{[2026-01-01,2026-05-01),[2026-06-01,)}` (see `dayMultirange`). */
+  @Property({ columnType: 'datemultirange', type: 'unknown' })
+  days!: string;
 }

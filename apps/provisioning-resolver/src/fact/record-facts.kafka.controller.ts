@@ -4,7 +4,7 @@ import { TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { connectorEventKey, type DayInterval, type Period } from '@org/contracts';
-import { dayOf, dayToIso, isoToDay } from '@org/days';
+import { dateMultirangeOf, dayOf, type DayRange, dayToIso, isoToDay, mergeRanges } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
 import { applyHeldSnapshots, lockConnections } from '../connector/connector-data';
 import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
@@ -74,24 +74,23 @@ export class RecordFactsKafkaController {
   @EventPattern(TOPICS.ssoEstimates, { chunkSize: 5000, idempotentByNaturalKey: true })
   async recordEstimates(@Payload() batch: EventBatch<typeof TOPICS.ssoEstimates>): Promise<void> {
     const latest = new Map(batch.events.map((e) => [`${e.data.instanceId}|${e.data.userId}`, e]));
-    const events = [...latest.values()];
-    const earlier = await query<{ instance_id: string; tenant_id: string; intervals: DayInterval[] }>(
-      batch.em,
-      `select instance_id, tenant_id, intervals from estimate_fact
-       where (instance_id, user_id) in (select * from unnest(?::uuid[], ?::text[]))`,
-      [events.map((e) => e.data.instanceId), events.map((e) => e.data.userId)],
-    );
+    // Merged as PostgreSQL keeps them, so what is added now is exactly what is taken off later.
+    const events = [...latest.values()].map((e) => ({
+      ...e,
+      data: { ...e.data, intervals: intervalsOf(mergeRanges(e.data.intervals.map(dayRangeOf))) },
+    }));
+    const earlier = await estimatedDaysOf(batch.em, events);
     await query(
       batch.em,
-      `insert into estimate_fact (instance_id, user_id, tenant_id, email, intervals)
-       select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
-       on conflict (instance_id, user_id) do update set email = excluded.email, intervals = excluded.intervals`,
+      `insert into estimate_fact (instance_id, user_id, tenant_id, email, days)
+       select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::datemultirange[])
+       on conflict (instance_id, user_id) do update set email = excluded.email, days = excluded.days`,
       [
         events.map((e) => e.data.instanceId),
         events.map((e) => e.data.userId),
         events.map((e) => e.tenantId),
         events.map((e) => e.data.email),
-        events.map((e) => JSON.stringify(e.data.intervals)),
+        events.map((e) => dateMultirangeOf(e.data.intervals.map(dayRangeOf))),
       ],
     );
     await recordEstimateChanges(batch.em, [
@@ -220,6 +219,41 @@ export class RecordFactsKafkaController {
     }
     await refreshViews(batch.em, touched);
   }
+}
+
+const dayRangeOf = (i: DayInterval): DayRange => ({
+  from: isoToDay(i.from),
+  to: i.to === null ? null : isoToDay(i.to),
+});
+const intervalsOf = (ranges: DayRange[]): DayInterval[] =>
+  ranges.map((r) => ({ from: dayToIso(r.from), to: r.to === null ? null : dayToIso(r.to) }));
+
+/** The stored estimates of these (instance, user) pairs, each as its list of intervals. */
+async function estimatedDaysOf(
+  em: EntityManager,
+  events: Array<{ data: { instanceId: string; userId: string } }>,
+): Promise<Array<{ instance_id: string; tenant_id: string; intervals: DayInterval[] }>> {
+  const rows = await query<{
+    instance_id: string;
+    user_id: string;
+    tenant_id: string;
+    from: string | null;
+    to: string | null;
+  }>(
+    em,
+    `select e.instance_id, e.user_id, e.tenant_id, lower(r)::text as "from", (upper(r) - 1)::text as "to"
+     from estimate_fact e left join lateral unnest(e.days) r on true
+     where (e.instance_id, e.user_id) in (select * from unnest(?::uuid[], ?::text[]))`,
+    [events.map((e) => e.data.instanceId), events.map((e) => e.data.userId)],
+  );
+  const byUser = new Map<string, { instance_id: string; tenant_id: string; intervals: DayInterval[] }>();
+  for (const r of rows) {
+    const key = `${r.instance_id}|${r.user_id}`;
+    const entry = byUser.get(key) ?? { instance_id: r.instance_id, tenant_id: r.tenant_id, intervals: [] };
+    if (r.from !== null) entry.intervals.push({ from: r.from, to: r.to });
+    byUser.set(key, entry);
+  }
+  return [...byUser.values()];
 }
 
 /** Moves the per-day estimate changes by the intervals a user left (sign −1) and entered (+1). */

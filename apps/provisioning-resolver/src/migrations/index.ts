@@ -6,6 +6,7 @@ import { Migration20261129123102_views } from './Migration20261129123102_views';
 import { Migration20261129131840_snapshot_seats } from './Migration20261129131840_snapshot_seats';
 import { Migration20261129132549_estimate_changes } from './Migration20261129132549_estimate_changes';
 import { Migration20261130082503_first_login } from './Migration20261130082503_first_login';
+import { Migration20261130083243_estimate_days } from './Migration20261130083243_estimate_days';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129131840_snapshot_seats', class: Migration20261129131840_snapshot_seats },
   { name: 'Migration20261129132549_estimate_changes', class: Migration20261129132549_estimate_changes },
   { name: 'Migration20261130082503_first_login', class: Migration20261130082503_first_login },
+  { name: 'Migration20261130083243_estimate_days', class: Migration20261130083243_estimate_days },
 ];

@@ -47,17 +47,17 @@ export async function estimateAccuracy(
   };
   const dayNumbers = days.map((d) => d.day);
 
-  const estimates = await query<{ email: string; intervals: Array<{ from: string; to: string | null }> }>(
+  // Each estimated range [from, until) of each user, until null while open.
+  const estimates = await query<{ email: string; from: string; until: string | null }>(
     em,
-    `select email, intervals from estimate_fact where instance_id = ? and tenant_id = ?`,
+    `select e.email, lower(r)::text as "from", upper(r)::text as until
+     from estimate_fact e cross join lateral unnest(e.days) r where e.instance_id = ? and e.tenant_id = ?`,
     [instanceId, tenantId],
   );
   for (const e of estimates) {
-    for (const i of e.intervals) {
-      const lo = firstIndexAtLeast(dayNumbers, isoToDay(i.from));
-      const hi = i.to === null ? days.length : firstIndexAtLeast(dayNumbers, isoToDay(i.to) + 1);
-      if (lo < hi) personNamed(e.email).estimate.push({ from: lo, to: hi - 1 });
-    }
+    const lo = firstIndexAtLeast(dayNumbers, isoToDay(e.from));
+    const hi = e.until === null ? days.length : firstIndexAtLeast(dayNumbers, isoToDay(e.until));
+    if (lo < hi) personNamed(e.email).estimate.push({ from: lo, to: hi - 1 });
   }
 
   // Days of one connection show its snapshots in time order: a range [f, t) covers a run of them.

@@ -172,9 +172,8 @@ export async function usersOfDay(
     em,
     `select e.user_id as "userId", e.email, null as tier from estimate_fact e
      where e.instance_id = ? and e.tenant_id = ? and e.user_id > ?
-       and exists (select 1 from jsonb_array_elements(e.intervals) i
-                   where (i->>'from')::date <= ?::date and (i->'to' = 'null'::jsonb or (i->>'to')::date >= ?::date))
+       and e.days @> ?::date
      order by e.user_id limit ?`,
-    [instanceId, tenantId, after, iso, iso, limit],
+    [instanceId, tenantId, after, iso, limit],
   );
 }

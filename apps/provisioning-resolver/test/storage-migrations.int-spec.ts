@@ -1,0 +1,75 @@
+// The resolver's storage migrations on a database holding the shape before them: existing rows
+// converted, and back again on `down`.
+import { MikroORM } from '@mikro-orm/postgresql';
+import { dropDatabase, ensureDatabase, ormOptions, query } from '@org/database';
+import { resolverDatabase } from '../src/database';
+
+describe('provisioning-resolver: storage migrations over existing data', () => {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `${url.pathname}_migrations`;
+  let orm: MikroORM;
+  beforeAll(async () => {
+    await dropDatabase(url.toString());
+    await ensureDatabase(url.toString());
+    const options = ormOptions(resolverDatabase, url.toString());
+    // As the deploy step runs them (migrate.ts): the committed snapshot is never rewritten.
+    options.migrations = { ...options.migrations, snapshot: false };
+    orm = await MikroORM.init(options);
+    await orm.em.getConnection().execute(`create schema if not exists "${resolverDatabase.schema}"`);
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await dropDatabase(url.toString());
+  });
+
+  it('turns estimate intervals (JSON) into a datemultirange, and back', async () => {
+    await orm.migrator.up({ to: 'Migration20261130082503_first_login' });
+    const em = orm.em.fork();
+    await query(
+      em,
+      `insert into estimate_fact (instance_id, user_id, tenant_id, email, intervals) values
+         ('00000000-0000-4000-8000-000000000001', 'open', 't', 'a@x.test', ?::jsonb),
+         ('00000000-0000-4000-8000-000000000001', 'two', 't', 'b@x.test', ?::jsonb),
+         ('00000000-0000-4000-8000-000000000001', 'none', 't', 'c@x.test', '[]'::jsonb)`,
+      [
+        JSON.stringify([{ from: '2026-03-01', to: null }]),
+        JSON.stringify([
+          { from: '2026-01-01', to: '2026-01-31' },
+          { from: '2026-03-29', to: '2026-03-29' },
+        ]),
+      ],
+    );
+    await orm.migrator.up({ to: 'Migration20261130083243_estimate_days' });
+    const days = await query<{ user_id: string; days: string; on_day: boolean }>(
+      orm.em.fork(),
+      `select user_id, days::text, days @> '2026-03-29'::date as on_day from estimate_fact order by user_id`,
+    );
+    expect(days).toEqual([
+      { user_id: 'none', days: '{}', on_day: false },
+      { user_id: 'open', days: '{[2026-03-01,)}', on_day: true },
+      { user_id: 'two', days: '{[2026-01-01,2026-02-01),[2026-03-29,2026-03-30)}', on_day: true },
+    ]);
+    const [index] = await query<{ indexdef: string }>(
+      orm.em.fork(),
+      `select indexdef from pg_indexes where indexname = 'estimate_fact_instance_days_index'`,
+    );
+    expect(index.indexdef).toContain('USING gist (instance_id, days)');
+
+    await orm.migrator.down({ to: 'Migration20261130082503_first_login' });
+    const intervals = await query<{ user_id: string; intervals: unknown }>(
+      orm.em.fork(),
+      `select user_id, intervals from estimate_fact order by user_id`,
+    );
+    expect(intervals).toEqual([
+      { user_id: 'none', intervals: [] },
+      { user_id: 'open', intervals: [{ from: '2026-03-01', to: null }] },
+      {
+        user_id: 'two',
+        intervals: [
+          { from: '2026-01-01', to: '2026-01-31' },
+          { from: '2026-03-29', to: '2026-03-29' },
+        ],
+      },
+    ]);
+  });
+});
