@@ -103,10 +103,22 @@ async function main() {
       const ids = [...ranges.keys()];
       for (let i = 0; i < ids.length; i += 5_000) {
         const slice = ids.slice(i, i + 5_000);
+        const spans = slice.flatMap((id) => ranges.get(id)!.map((r) => ({ id, ...r })));
+        const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
         await db.query(
-          `insert into connector_user (connection_id, user_id, tenant_id, ranges)
-           select $1, u, $2, r from unnest($3::text[], $4::jsonb[]) as x(u, r)`,
-          [connectionId, tenantId, slice, slice.map((id) => JSON.stringify(ranges.get(id)))],
+          `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
+           select $1, u, tstzrange(f, t, '[)'), $2, e, r, s
+           from unnest($3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[]) as x(u, f, t, e, r, s)`,
+          [
+            connectionId,
+            tenantId,
+            spans.map((x) => x.id),
+            spans.map((x) => iso(x.f)),
+            spans.map((x) => iso(x.t)),
+            spans.map((x) => x.e),
+            spans.map((x) => x.r),
+            spans.map((x) => x.s),
+          ],
         );
         await db.query(
           `insert into estimate_fact (instance_id, user_id, tenant_id, email, days)
@@ -145,8 +157,8 @@ async function main() {
         const t = Date.now();
         await db.query(
           `select count(*), sum(x) from (
-             select coalesce((r->>'t')::bigint, 0) - (r->>'f')::bigint as x
-             from connector_user u cross join jsonb_array_elements(u.ranges) r where u.connection_id = $1
+             select extract(epoch from coalesce(upper(during), lower(during)) - lower(during))::bigint as x
+             from connector_user_range where connection_id = $1
              union all
              select upper(r) - lower(r) from estimate_fact e cross join lateral unnest(e.days) r
              where e.instance_id = $2) s`,
@@ -170,7 +182,7 @@ async function main() {
       );
       const rebuildMs = Date.now() - t0;
       const { rows: after } = await db.query(
-        `select (select count(*) from connector_user where connection_id = $1)::int as users,
+        `select (select count(distinct user_id) from connector_user_range where connection_id = $1)::int as users,
                 (select count(*) from view_day where instance_id = $2 and source = 'connector')::int as connector_days`,
         [connectionId, instanceId],
       );

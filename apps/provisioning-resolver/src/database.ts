@@ -9,7 +9,7 @@ import { TenantSettings } from './tenant/tenant-settings.entity';
 import { InstanceFact } from './fact/instance-fact.entity';
 import { SnapshotPage } from './connector/snapshot-page.entity';
 import { ConnectorSnapshot } from './connector/connector-snapshot.entity';
-import { ConnectorUser } from './connector/connector-user.entity';
+import { ConnectorUserRange } from './connector/connector-user-range.entity';
 import { UsageFact } from './connector/usage-fact.entity';
 import { ViewDayRow } from './view/view-day.entity';
 import { ViewState } from './view/view-state.entity';
@@ -25,7 +25,7 @@ export const resolverDatabase: ServiceDatabase = {
     ActivityFact,
     SnapshotPage,
     ConnectorSnapshot,
-    ConnectorUser,
+    ConnectorUserRange,
     UsageFact,
     ViewDayRow,
     ViewState,

@@ -295,7 +295,7 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
       });
       for (const d of body.days)
         expect(d).toMatchObject({ source: 'sso_estimate', provisionedUsers: 3, awaitingFirstSync: false });
-      for (const table of ['connector_user', 'connector_snapshot', 'usage_fact', 'snapshot_page']) {
+      for (const table of ['connector_user_range', 'connector_snapshot', 'usage_fact', 'snapshot_page']) {
         const [{ n }] = await query<{ n: number }>(
           em(),
           `select count(*)::int as n from ${table} where connection_id = ?`,

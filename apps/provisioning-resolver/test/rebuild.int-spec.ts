@@ -176,7 +176,7 @@ describe('provisioning-resolver: rebuilding a view after a delete (R12)', () => 
       expect(body.rebuild).toEqual({ status: 'idle', progress: 1, generation: 2 });
       expect(body.days.every((d: { source: string }) => d.source === 'sso_estimate')).toBe(true);
       const { rows: left } = await db.query(
-        `select (select count(*) from connector_user where connection_id = $1)::int as users,
+        `select (select count(distinct user_id) from connector_user_range where connection_id = $1)::int as users,
                 (select count(*) from view_day where instance_id = $2 and generation <> 2)::int as stale_days`,
         [connectionId, instanceId],
       );

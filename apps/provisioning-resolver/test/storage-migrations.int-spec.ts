@@ -72,4 +72,51 @@ describe('provisioning-resolver: storage migrations over existing data', () => {
       },
     ]);
   });
+
+  it('turns connector users (a JSON array of spans each) into one tstzrange row per span, and back', async () => {
+    await orm.migrator.up({ to: 'Migration20261130083243_estimate_days' });
+    const march = Date.parse('2026-03-01T08:00:00.123Z');
+    const april = Date.parse('2026-04-01T08:00:00Z');
+    const old = {
+      ann: [
+        { f: march, t: april, e: 'ann@x.test', r: 'Pro', s: 'active' },
+        { f: april, t: null, e: 'ann@x.test', r: null, s: 'suspended' },
+      ],
+      bob: [{ f: march, t: april, e: 'bob@x.test', r: 'Viewer', s: 'active' }],
+    };
+    await query(
+      orm.em.fork(),
+      `insert into connector_user (connection_id, user_id, tenant_id, ranges)
+       select '00000000-0000-4000-8000-000000000002', u, 't', r from unnest(?::text[], ?::jsonb[]) as x(u, r)`,
+      [Object.keys(old), Object.values(old).map((r) => JSON.stringify(r))],
+    );
+    await orm.migrator.up({ to: 'Migration20261130084007_connector_user_ranges' });
+    const spans = await query(
+      orm.em.fork(),
+      `select user_id, (extract(epoch from lower(during)) * 1000)::float8 as f,
+         (extract(epoch from upper(during)) * 1000)::float8 as t, email, tier, status,
+         during @> '2026-03-15T00:00:00Z'::timestamptz as in_march
+       from connector_user_range order by user_id, lower(during)`,
+    );
+    expect(spans).toEqual([
+      { user_id: 'ann', f: march, t: april, email: 'ann@x.test', tier: 'Pro', status: 'active', in_march: true },
+      { user_id: 'ann', f: april, t: null, email: 'ann@x.test', tier: null, status: 'suspended', in_march: false },
+      { user_id: 'bob', f: march, t: april, email: 'bob@x.test', tier: 'Viewer', status: 'active', in_march: true },
+    ]);
+    // One user's spans never overlap: the database refuses it.
+    await expect(
+      query(
+        orm.em.fork(),
+        `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
+         values ('00000000-0000-4000-8000-000000000002', 'bob', tstzrange('2026-03-20', null), 't', 'b', null, 'active')`,
+      ),
+    ).rejects.toThrow(/connector_user_range_apart/);
+
+    await orm.migrator.down({ to: 'Migration20261130083243_estimate_days' });
+    const back = await query<{ user_id: string; ranges: unknown }>(
+      orm.em.fork(),
+      `select user_id, ranges from connector_user order by user_id`,
+    );
+    expect(back).toEqual(Object.entries(old).map(([user_id, ranges]) => ({ user_id, ranges })));
+  });
 });

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
-import { placeSnapshotEntry, sameRanges, type SnapshotEntry } from './connector-ranges';
-import type { ConnectorRange } from './connector-user.entity';
+import { type ConnectorRange, placeSnapshotEntry, sameRanges, type SnapshotEntry } from './connector-ranges';
 
 /** A complete page set of one sync. */
 export interface SnapshotSet {
@@ -83,8 +82,8 @@ const setState = (em: EntityManager, connectionId: string, syncId: string, state
 async function appendLatest(em: EntityManager, set: SnapshotSet, content: Map<string, SnapshotEntry>): Promise<void> {
   const open = await query<{ user_id: string } & SnapshotEntry>(
     em,
-    `select user_id, ranges->-1->>'e' as e, ranges->-1->>'r' as r, ranges->-1->>'s' as s from connector_user
-     where connection_id = ? and ranges->-1->'t' = 'null'::jsonb`,
+    `select user_id, email as e, tier as r, status as s from connector_user_range
+     where connection_id = ? and upper_inf(during)`,
     [set.connectionId],
   );
   const closing: string[] = [];
@@ -95,32 +94,47 @@ async function appendLatest(em: EntityManager, set: SnapshotSet, content: Map<st
     else closing.push(last.user_id);
   }
   const opening = [...content].filter(([userId]) => !unchanged.has(userId));
+  const asOf = new Date(set.asOf).toISOString();
   if (closing.length) {
     await query(
       em,
-      `update connector_user set ranges = jsonb_set(ranges, array[(jsonb_array_length(ranges) - 1)::text, 't'], to_jsonb(?::bigint))
-       where connection_id = ? and user_id = any(?::text[])`,
-      [set.asOf, set.connectionId, closing],
+      `update connector_user_range set during = tstzrange(lower(during), ?::timestamptz, '[)')
+       where connection_id = ? and user_id = any(?::text[]) and upper_inf(during)`,
+      [asOf, set.connectionId, closing],
     );
   }
   if (opening.length) {
-    await query(
+    await insertRanges(
       em,
-      `insert into connector_user (connection_id, user_id, tenant_id, ranges)
-       select ?, c.user_id, ?, jsonb_build_array(jsonb_build_object('f', ?::bigint, 't', null, 'e', c.e, 'r', c.r, 's', c.s))
-       from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as c(user_id, e, r, s)
-       on conflict (connection_id, user_id) do update set ranges = connector_user.ranges || excluded.ranges`,
-      [
-        set.connectionId,
-        set.tenantId,
-        set.asOf,
-        opening.map(([userId]) => userId),
-        opening.map(([, u]) => u.e),
-        opening.map(([, u]) => u.r),
-        opening.map(([, u]) => u.s),
-      ],
+      set,
+      opening.map(([userId, u]) => ({ userId, range: { f: set.asOf, t: null, ...u } })),
     );
   }
+}
+
+/** New spans of users of one connection, in one statement. */
+async function insertRanges(
+  em: EntityManager,
+  set: SnapshotSet,
+  rows: Array<{ userId: string; range: ConnectorRange }>,
+): Promise<void> {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  await query(
+    em,
+    `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
+     select ?, c.user_id, tstzrange(c.f, c.t, '[)'), ?, c.e, c.r, c.s
+     from unnest(?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[], ?::text[]) as c(user_id, f, t, e, r, s)`,
+    [
+      set.connectionId,
+      set.tenantId,
+      rows.map((x) => x.userId),
+      rows.map((x) => iso(x.range.f)),
+      rows.map((x) => iso(x.range.t)),
+      rows.map((x) => x.range.e),
+      rows.map((x) => x.range.r),
+      rows.map((x) => x.range.s),
+    ],
+  );
 }
 
 /** A snapshot arriving after a later one (R15): rewrites each user's ranges between it and the next. */
@@ -131,24 +145,31 @@ async function placeBetween(
   snapshot: Map<string, SnapshotEntry>,
 ): Promise<void> {
   const content = new Map(snapshot);
-  const rows = await query<{ user_id: string; ranges: ConnectorRange[] }>(
+  const rows = await query<{ user_id: string } & ConnectorRange>(
     em,
-    `select user_id, ranges from connector_user where connection_id = ?`,
+    `select user_id, (extract(epoch from lower(during)) * 1000)::float8 as f,
+       (extract(epoch from upper(during)) * 1000)::float8 as t, email as e, tier as r, status as s
+     from connector_user_range where connection_id = ? order by user_id, lower(during)`,
     [set.connectionId],
   );
+  const byUser = new Map<string, ConnectorRange[]>();
+  for (const { user_id, ...range } of rows) byUser.set(user_id, [...(byUser.get(user_id) ?? []), range]);
   const changed: Array<{ userId: string; ranges: ConnectorRange[] }> = [];
-  for (const row of rows) {
-    const ranges = placeSnapshotEntry(row.ranges, set.asOf, next, content.get(row.user_id));
-    content.delete(row.user_id);
-    if (!sameRanges(ranges, row.ranges)) changed.push({ userId: row.user_id, ranges });
+  for (const [userId, before] of byUser) {
+    const ranges = placeSnapshotEntry(before, set.asOf, next, content.get(userId));
+    content.delete(userId);
+    if (!sameRanges(ranges, before)) changed.push({ userId, ranges });
   }
   for (const [userId, entry] of content) changed.push({ userId, ranges: [{ f: set.asOf, t: next, ...entry }] });
   if (!changed.length) return;
-  await query(
+  // Each changed user's spans are written again whole: this path is the rare late snapshot.
+  await query(em, `delete from connector_user_range where connection_id = ? and user_id = any(?::text[])`, [
+    set.connectionId,
+    changed.map((c) => c.userId),
+  ]);
+  await insertRanges(
     em,
-    `insert into connector_user (connection_id, user_id, tenant_id, ranges)
-     select ?, user_id, ?, ranges from unnest(?::text[], ?::jsonb[]) as c(user_id, ranges)
-     on conflict (connection_id, user_id) do update set ranges = excluded.ranges`,
-    [set.connectionId, set.tenantId, changed.map((c) => c.userId), changed.map((c) => JSON.stringify(c.ranges))],
+    set,
+    changed.flatMap((c) => c.ranges.map((range) => ({ userId: c.userId, range }))),
   );
 }

@@ -1,4 +1,14 @@
-import type { ConnectorRange } from './connector-user.entity';
+/**
+ * One span of `connector_user_range` in memory: `f` ≤ instant < `t` (epoch ms, `t` null while
+ * open), the user's email, tier and status in every snapshot taken then.
+ */
+export interface ConnectorRange {
+  f: number;
+  t: number | null;
+  e: string;
+  r: string | null;
+  s: string;
+}
 
 export type SnapshotEntry = Pick<ConnectorRange, 'e' | 'r' | 's'>;
 

@@ -1,7 +1,7 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /**
- * A snapshot whose content is in connector_user. Which days it governs is decided when the
+ * A snapshot whose content is in connector_user_range. Which days it governs is decided when the
  * view is computed, from the connection's periods (R8, R10), so a lifecycle event arriving
  * after its snapshots changes the view and never the stored data.
  */

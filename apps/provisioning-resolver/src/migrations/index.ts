@@ -7,6 +7,7 @@ import { Migration20261129131840_snapshot_seats } from './Migration2026112913184
 import { Migration20261129132549_estimate_changes } from './Migration20261129132549_estimate_changes';
 import { Migration20261130082503_first_login } from './Migration20261130082503_first_login';
 import { Migration20261130083243_estimate_days } from './Migration20261130083243_estimate_days';
+import { Migration20261130084007_connector_user_ranges } from './Migration20261130084007_connector_user_ranges';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129132549_estimate_changes', class: Migration20261129132549_estimate_changes },
   { name: 'Migration20261130082503_first_login', class: Migration20261130082503_first_login },
   { name: 'Migration20261130083243_estimate_days', class: Migration20261130083243_estimate_days },
+  { name: 'Migration20261130084007_connector_user_ranges', class: Migration20261130084007_connector_user_ranges },
 ];

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
 import { isoToDay, mergeRanges } from '@org/days';
-import type { ConnectorRange } from '../connector/connector-user.entity';
+import type { ConnectorRange } from '../connector/connector-ranges';
 import type { ViewDay } from './view-days';
 
 export interface AccuracyDay {
@@ -65,23 +65,22 @@ export async function estimateAccuracy(
   for (const connectionId of connections) {
     const indexes = days.flatMap((d, i) => (d.connectionId === connectionId ? [i] : []));
     const instants = indexes.map((i) => days[i].snapshotAt!);
-    const users = await query<{ ranges: ConnectorRange[] }>(
+    const ranges = await query<Pick<ConnectorRange, 'f' | 't' | 'e'>>(
       em,
-      `select ranges from connector_user where connection_id = ? and tenant_id = ?`,
+      `select (extract(epoch from lower(during)) * 1000)::float8 as f,
+         (extract(epoch from upper(during)) * 1000)::float8 as t, email as e
+       from connector_user_range where connection_id = ? and tenant_id = ? and status = 'active'`,
       [connectionId, tenantId],
     );
-    for (const { ranges } of users) {
-      for (const r of ranges) {
-        if (r.s !== 'active') continue;
-        const lo = firstIndexAtLeast(instants, r.f);
-        const hi = r.t === null ? instants.length : firstIndexAtLeast(instants, r.t);
-        // Indexes of one connection are contiguous runs within `days`: split per run.
-        for (let k = lo; k < hi;) {
-          let end = k + 1;
-          while (end < hi && indexes[end] === indexes[end - 1] + 1) end++;
-          personNamed(r.e).connector.push({ from: indexes[k], to: indexes[end - 1] });
-          k = end;
-        }
+    for (const r of ranges) {
+      const lo = firstIndexAtLeast(instants, r.f);
+      const hi = r.t === null ? instants.length : firstIndexAtLeast(instants, r.t);
+      // Indexes of one connection are contiguous runs within `days`: split per run.
+      for (let k = lo; k < hi;) {
+        let end = k + 1;
+        while (end < hi && indexes[end] === indexes[end - 1] + 1) end++;
+        personNamed(r.e).connector.push({ from: indexes[k], to: indexes[end - 1] });
+        k = end;
       }
     }
   }

@@ -159,12 +159,10 @@ export async function usersOfDay(
   if (day.source === 'connector') {
     return query<ViewUser>(
       em,
-      `select u.user_id as "userId", r->>'e' as email, r->>'r' as tier
-       from connector_user u cross join jsonb_array_elements(u.ranges) r
-       where u.connection_id = ? and u.tenant_id = ? and u.user_id > ? and r->>'s' = 'active'
-         and (r->>'f')::bigint <= ? and (r->'t' = 'null'::jsonb or (r->>'t')::bigint > ?)
-       order by u.user_id limit ?`,
-      [day.connectionId, tenantId, after, day.snapshotAt, day.snapshotAt, limit],
+      `select user_id as "userId", email, tier from connector_user_range
+       where connection_id = ? and tenant_id = ? and user_id > ? and status = 'active' and during @> ?::timestamptz
+       order by user_id limit ?`,
+      [day.connectionId, tenantId, after, new Date(day.snapshotAt!).toISOString(), limit],
     );
   }
   const iso = dayToIso(day.day);

@@ -158,7 +158,7 @@ async function purgeDeletedConnections(em: EntityManager, instanceId: string, te
   );
   const ids = deleted.map((d) => d.connection_id);
   if (!ids.length) return;
-  for (const table of ['connector_user', 'connector_snapshot', 'usage_fact', 'snapshot_page']) {
+  for (const table of ['connector_user_range', 'connector_snapshot', 'usage_fact', 'snapshot_page']) {
     await query(em, `delete from ${table} where connection_id = any(?::uuid[])`, [ids]);
   }
 }

@@ -1,0 +1,41 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+
+/**
+ * What the snapshots of a connection said of one user over a span of time `during` (a
+ * `tstzrange`, `[from, to)`, open while no later snapshot changed it): a new row only when
+ * something about the user changes, never a row per user per snapshot or per day. The state
+ * at any snapshot's instant is exactly that snapshot's content, so "who held a seat at the
+ * snapshot shown on day D" is `during @> snapshotAt` on the GiST index of the exclusion
+ * constraint (migration: one user's spans never overlap).
+ */
+@Entity({ tableName: 'connector_user_range' })
+@Index({
+  name: 'connector_user_range_open_index',
+  properties: ['connectionId', 'userId'],
+  expression:
+    'create index "connector_user_range_open_index" on "provisioning_resolver"."connector_user_range" ("connection_id", "user_id") where upper_inf("during")',
+})
+export class ConnectorUserRange {
+  @PrimaryKey({ type: 'uuid' })
+  connectionId!: string;
+
+  @PrimaryKey({ type: 'text' })
+  userId!: string;
+
+  /** PostgreSQL's text form, e.g. `["2026-03-01 08:00:00+00",)`. */
+  @PrimaryKey({ columnType: 'tstzrange', type: 'unknown' })
+  during!: string;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  email!: string;
+
+  @Property({ type: 'text', nullable: true })
+  tier!: string | null;
+
+  /** R13: only `active` holds a seat. */
+  @Property({ type: 'text' })
+  status!: string;
+}
