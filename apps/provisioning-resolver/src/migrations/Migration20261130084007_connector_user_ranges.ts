@@ -3,8 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Connector users from one row per user holding a JSON array of `{f, t, e, r, s}` (epoch ms,
  * `t` null while open) to one row per span, `during tstzrange`, existing rows converted (and
- * back on `down`). An exclusion constraint keeps one user's spans apart; its GiST index also
- * answers "who at instant T".
+ * back on `down`), with a GiST index for "who at instant T" (`during @> T`).
  */
 export class Migration20261130084007_connector_user_ranges extends Migration {
   override name = 'Migration20261130084007_connector_user_ranges';
@@ -21,8 +20,9 @@ export class Migration20261130084007_connector_user_ranges extends Migration {
                   case when r->'t' = 'null'::jsonb then null else to_timestamp((r->>'t')::bigint / 1000.0) end, '[)'),
         u.tenant_id, r->>'e', r->>'r', r->>'s'
       from "provisioning_resolver"."connector_user" u cross join jsonb_array_elements(u.ranges) r;`);
-    this.addSql(`alter table "provisioning_resolver"."connector_user_range" add constraint "connector_user_range_apart"
-      exclude using gist ("connection_id" with =, "user_id" with =, "during" with &&);`);
+    this.addSql(
+      `create index "connector_user_range_during_index" on "provisioning_resolver"."connector_user_range" using gist ("connection_id", "during");`,
+    );
     this.addSql(
       `create index "connector_user_range_open_index" on "provisioning_resolver"."connector_user_range" ("connection_id", "user_id") where upper_inf("during");`,
     );
