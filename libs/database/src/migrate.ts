@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { ensureDatabase } from './ensure-database';
 import { ormOptions, type ServiceDatabase } from './orm-options';
 
@@ -9,13 +10,23 @@ export async function migrateUp(db: ServiceDatabase, databaseUrl: string): Promi
   // After `up`, MikroORM rewrites the snapshot from the live database, which holds every
   // service's schema: applying migrations must never touch the committed snapshot.
   options.migrations = { ...options.migrations, snapshot: false };
-  const orm = await MikroORM.init(options);
+  // One service's migrations at a time per database: services share its extensions
+  // (btree_gist), and two concurrent `create extension if not exists` collide (a fresh
+  // database migrated by the deploy step, all services at once, failed on exactly that).
+  const lock = new Client({ connectionString: databaseUrl });
+  await lock.connect();
   try {
-    await orm.em.getConnection().execute(`create schema if not exists "${db.schema}"`);
-    const applied = await orm.migrator.up();
-    return applied.map((m) => m.name);
+    await lock.query(`select pg_advisory_lock(hashtext('provisioning migrations'))`);
+    const orm = await MikroORM.init(options);
+    try {
+      await orm.em.getConnection().execute(`create schema if not exists "${db.schema}"`);
+      const applied = await orm.migrator.up();
+      return applied.map((m) => m.name);
+    } finally {
+      await orm.close(true);
+    }
   } finally {
-    await orm.close(true);
+    await lock.end(); // the session's lock goes with it
   }
 }
 
