@@ -1,26 +1,17 @@
 // The resolver's storage migrations on a database holding the shape before them: existing rows
 // converted, and back again on `down`.
-import { MikroORM } from '@mikro-orm/postgresql';
-import { dropDatabase, ensureDatabase, ormOptions, query } from '@org/database';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { query } from '@org/database';
+import { migrationDatabase } from '@org/testing';
 import { resolverDatabase } from '../src/database';
 
 describe('provisioning-resolver: storage migrations over existing data', () => {
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `${url.pathname}_migrations`;
   let orm: MikroORM;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    await dropDatabase(url.toString());
-    await ensureDatabase(url.toString());
-    const options = ormOptions(resolverDatabase, url.toString());
-    // As the deploy step runs them (migrate.ts): the committed snapshot is never rewritten.
-    options.migrations = { ...options.migrations, snapshot: false };
-    orm = await MikroORM.init(options);
-    await orm.em.getConnection().execute(`create schema if not exists "${resolverDatabase.schema}"`);
+    ({ orm, close } = await migrationDatabase(resolverDatabase));
   });
-  afterAll(async () => {
-    await orm?.close(true);
-    await dropDatabase(url.toString());
-  });
+  afterAll(() => close?.());
 
   it('turns estimate intervals (JSON) into a datemultirange, and back', async () => {
     await orm.migrator.up({ to: 'Migration20261130082503_first_login' });

@@ -1,5 +1,13 @@
 import { isoToDay } from './day';
-import { assignRange, clipBefore, dateMultirangeOf, type DayRange, mergeRanges, sameRanges } from './day-ranges';
+import {
+  assignRange,
+  clipBefore,
+  dateMultirangeOf,
+  dayRangesOf,
+  type DayRange,
+  mergeRanges,
+  sameRanges,
+} from './day-ranges';
 
 // [from, to] pairs; null is open-ended.
 const r = (...pairs: Array<[number, number | null]>): DayRange[] => pairs.map(([from, to]) => ({ from, to }));
@@ -102,5 +110,23 @@ describe('dateMultirangeOf', () => {
   it('writes a one-day range across a month end, and no range as the empty set', () => {
     expect(dateMultirangeOf([{ from: d('2026-02-28'), to: d('2026-02-28') }])).toBe('{[2026-02-28,2026-03-01)}');
     expect(dateMultirangeOf([])).toBe('{}');
+  });
+});
+
+describe('dayRangesOf', () => {
+  const d = isoToDay;
+  it('reads what PostgreSQL prints back into inclusive day ranges, an unbounded end as open', () => {
+    expect(dayRangesOf('{[2026-01-01,2026-05-01),[2026-06-01,)}')).toEqual([
+      { from: d('2026-01-01'), to: d('2026-04-30') },
+      { from: d('2026-06-01'), to: null },
+    ]);
+    expect(dayRangesOf('{}')).toEqual([]);
+  });
+  it('reads back what dateMultirangeOf writes', () => {
+    const ranges = [
+      { from: d('2024-02-28'), to: d('2024-03-01') },
+      { from: d('2026-12-31'), to: null },
+    ];
+    expect(dayRangesOf(dateMultirangeOf(ranges))).toEqual(ranges);
   });
 });

@@ -1,6 +1,6 @@
 // Sets of days as sorted ranges: how estimates, assignment lists and connector data are
 // stored — never a row per user per day. Days are integers (see day.ts).
-import { dayToIso } from './day';
+import { dayToIso, isoToDay } from './day';
 
 /** Days `from` to `to`, both included; `to` null while open-ended. */
 export interface DayRange {
@@ -58,4 +58,12 @@ export const sameRanges = (a: DayRange[], b: DayRange[]) =>
  */
 export function dateMultirangeOf(ranges: DayRange[]): string {
   return `{${ranges.map((r) => `[${dayToIso(r.from)},${r.to === null ? '' : dayToIso(r.to + 1)})`).join(',')}}`;
+}
+
+/** PostgreSQL's `datemultirange` text back into day ranges (as `dateMultirangeOf` writes them). */
+export function dayRangesOf(multirange: string): DayRange[] {
+  return [...multirange.matchAll(/\[(\d{4}-\d{2}-\d{2}),(\d{4}-\d{2}-\d{2})?\)/g)].map(([, from, until]) => ({
+    from: isoToDay(from),
+    to: until === undefined ? null : isoToDay(until) - 1,
+  }));
 }

@@ -6,3 +6,4 @@ export * from './private-broker';
 export * from './private-postgres';
 export * from './test-scope';
 export * from './metrics';
+export * from './migration-database';

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { instanceIdOf, type SsoAssignmentsEvent } from '@org/contracts';
 import { query } from '@org/database';
 import { applyList, assemblePages, type AssignmentList } from '../estimate/assignment-lists';
-import { dayOf, type DayRange } from '@org/days';
+import { dateMultirangeOf, dayOf, dayRangesOf } from '@org/days';
 import type { DeriveEstimatesService } from '../estimate/derive-estimates.service';
 import { settingsOf } from '../tenant/tenant-settings';
 
@@ -68,12 +68,12 @@ async function applyIfComplete(
       [sync.instanceId],
     )
   ).map((l) => ({ day: l.day, asOf: new Date(l.as_of).getTime(), syncId: l.sync_id }));
-  const memberRows = await query<{ user_id: string; email: string; ranges: DayRange[] }>(
+  const memberRows = await query<{ user_id: string; email: string; ranges: string }>(
     em,
-    'select user_id, email, ranges from assignment_membership where instance_id = ?',
+    'select user_id, email, ranges::text from assignment_membership where instance_id = ?',
     [sync.instanceId],
   );
-  const members = new Map(memberRows.map((m) => [m.user_id, m.ranges]));
+  const members = new Map(memberRows.map((m) => [m.user_id, dayRangesOf(m.ranges)]));
   const emails = new Map(memberRows.map((m) => [m.user_id, m.email]));
   for (const u of users) emails.set(u.userId, u.email);
 
@@ -94,13 +94,13 @@ async function applyIfComplete(
     await query(
       em,
       `insert into assignment_membership (instance_id, user_id, email, ranges)
-       select ?, * from unnest(?::text[], ?::text[], ?::jsonb[])
+       select ?, * from unnest(?::text[], ?::text[], ?::datemultirange[])
        on conflict (instance_id, user_id) do update set email = excluded.email, ranges = excluded.ranges`,
       [
         sync.instanceId,
         changed.map(([u]) => u),
         changed.map(([u]) => emails.get(u) ?? ''),
-        changed.map(([, r]) => JSON.stringify(r)),
+        changed.map(([, r]) => dateMultirangeOf(r)),
       ],
     );
   }

@@ -12,6 +12,7 @@ export class AssignmentMembership {
   @Property({ type: 'text' })
   email!: string;
 
-  @Property({ type: 'json' })
-  ranges!: Array<{ from: number; to: number | null }>;
+  /** A `datemultirange`, in PostgreSQL's text form (`dateMultirangeOf` / `dayRangesOf`, libs/days). */
+  @Property({ columnType: 'datemultirange', type: 'unknown' })
+  ranges!: string;
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { query } from '@org/database';
-import { dayOf, type DayRange, quarterToMs, sameRanges } from '@org/days';
+import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, quarterToMs, sameRanges } from '@org/days';
 import { estimateRanges, loginRanges } from './estimate-rules';
 
 export interface Pair {
@@ -17,10 +17,12 @@ interface PairFacts {
   window_days: number;
   quarters: number[] | null;
   login_email: string | null;
-  assigned: DayRange[] | null;
+  /** `datemultirange` text. */
+  assigned: string | null;
   list_email: string | null;
   first_list_day: number | null;
-  current: DayRange[] | null;
+  /** `datemultirange` text. */
+  current: string | null;
   current_email: string | null;
 }
 
@@ -43,9 +45,9 @@ export class DeriveEstimatesService {
       `with p as (select distinct * from unnest(?::uuid[], ?::text[]) as p(instance_id, user_id))
        select p.instance_id, p.user_id, i.tenant_id,
               coalesce(t.time_zone, 'UTC') as time_zone, coalesce(t.estimate_window_days, 120) as window_days,
-              lh.quarters, lh.email as login_email, am.ranges as assigned, am.email as list_email,
+              lh.quarters, lh.email as login_email, am.ranges::text as assigned, am.email as list_email,
               fl.first_list_day,
-              e.ranges as current, e.email as current_email
+              e.ranges::text as current, e.email as current_email
        from p
        join sso_instance i on i.id = p.instance_id
        left join tenant_settings t on t.tenant_id = i.tenant_id
@@ -63,10 +65,10 @@ export class DeriveEstimatesService {
         loginDays: loginDaysOf(f.quarters ?? [], f.time_zone),
         windowDays: f.window_days,
         firstListDay: f.first_list_day,
-        assigned: f.assigned ?? [],
+        assigned: f.assigned === null ? [] : dayRangesOf(f.assigned),
       });
       const email = f.list_email ?? f.login_email ?? f.current_email ?? '';
-      if (f.current && sameRanges(f.current, ranges) && f.current_email === email) return [];
+      if (f.current !== null && sameRanges(dayRangesOf(f.current), ranges) && f.current_email === email) return [];
       if (!f.current && !ranges.length) return [];
       return [{ ...f, ranges, email }];
     });
@@ -140,7 +142,7 @@ async function writeEstimates(
   await query(
     em,
     `insert into estimate (instance_id, user_id, tenant_id, email, ranges)
-     select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
+     select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::datemultirange[])
      on conflict (instance_id, user_id) do update
        set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1
        where (estimate.ranges, estimate.email) is distinct from (excluded.ranges, excluded.email)`,
@@ -149,7 +151,7 @@ async function writeEstimates(
       rows.map((r) => r.userId),
       rows.map((r) => r.tenantId),
       rows.map((r) => r.email),
-      rows.map((r) => JSON.stringify(r.ranges)),
+      rows.map((r) => dateMultirangeOf(r.ranges)),
     ],
   );
 }

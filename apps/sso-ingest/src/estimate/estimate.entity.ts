@@ -25,8 +25,9 @@ export class Estimate {
   @Property({ type: 'text' })
   email!: string;
 
-  @Property({ type: 'json' })
-  ranges!: Array<{ from: number; to: number | null }>;
+  /** A `datemultirange`, in PostgreSQL's text form (`dateMultirangeOf` / `dayRangesOf`, libs/days). */
+  @Property({ columnType: 'datemultirange', type: 'unknown' })
+  ranges!: string;
 
   @Property({ type: 'integer', default: 1 })
   version!: number;

@@ -4,7 +4,7 @@ import { query } from '@org/database';
 import { PollLoop } from '@org/kafka';
 import { remapLists } from './assignment-lists';
 import { replaceActivity } from './count-activity';
-import { dayOf, type DayRange } from '@org/days';
+import { dateMultirangeOf, dayOf, dayRangesOf } from '@org/days';
 import { DeriveEstimatesService, loginDaysOf } from './derive-estimates.service';
 
 /**
@@ -71,14 +71,14 @@ export class RederiveEstimatesService implements OnApplicationBootstrap, OnModul
       [instanceId],
     );
     if (!lists.length) return;
-    const members = await query<{ user_id: string; ranges: DayRange[] }>(
+    const members = await query<{ user_id: string; ranges: string }>(
       em,
-      'select user_id, ranges from assignment_membership where instance_id = ?',
+      'select user_id, ranges::text from assignment_membership where instance_id = ?',
       [instanceId],
     );
     const remapped = remapLists(
       lists.map((l) => ({ day: l.day, asOf: new Date(l.as_of).getTime(), syncId: l.sync_id })),
-      new Map(members.map((m) => [m.user_id, m.ranges])),
+      new Map(members.map((m) => [m.user_id, dayRangesOf(m.ranges)])),
       (asOf) => dayOf(asOf, timeZone),
     );
     await query(em, 'delete from assignment_list where instance_id = ?', [instanceId]);
@@ -96,9 +96,9 @@ export class RederiveEstimatesService implements OnApplicationBootstrap, OnModul
     await query(
       em,
       `update assignment_membership m set ranges = r.ranges
-       from unnest(?::text[], ?::jsonb[]) as r(user_id, ranges)
+       from unnest(?::text[], ?::datemultirange[]) as r(user_id, ranges)
        where m.instance_id = ? and m.user_id = r.user_id`,
-      [[...remapped.members.keys()], [...remapped.members.values()].map((r) => JSON.stringify(r)), instanceId],
+      [[...remapped.members.keys()], [...remapped.members.values()].map((r) => dateMultirangeOf(r)), instanceId],
     );
   }
 }

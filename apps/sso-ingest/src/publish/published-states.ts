@@ -1,5 +1,5 @@
 import { activityKey, estimateKey, newEvent, ssoEventKey, TOPICS, type Topic } from '@org/contracts';
-import { dayToIso, type DayRange } from '@org/days';
+import { dayRangesOf, dayToIso } from '@org/days';
 
 /** A table whose rows are their own outbox entries: `version` > `published_version` means unsent. */
 export interface PublishedState {
@@ -37,7 +37,7 @@ export const PUBLISHED_STATES: PublishedState[] = [
         instanceId: r.instance_id,
         userId: r.user_id,
         email: r.email,
-        intervals: (r.ranges as DayRange[]).map((x) => ({
+        intervals: dayRangesOf(r.ranges as string).map((x) => ({
           from: dayToIso(x.from),
           to: x.to === null ? null : dayToIso(x.to),
         })),
