@@ -15,19 +15,26 @@ export async function effectiveAtOf(
   effectiveAt: string | undefined,
 ): Promise<Date> {
   const now = Date.now();
-  const at = effectiveAt ? new Date(effectiveAt) : new Date(now);
-  if (at.getTime() > now + CLOCK_SKEW_MS) {
-    throw new DomainError('EFFECTIVE_AT_INVALID', `effectiveAt ${at.toISOString()} lies in the future`);
+  if (effectiveAt && Date.parse(effectiveAt) > now + CLOCK_SKEW_MS) {
+    throw new DomainError(
+      'EFFECTIVE_AT_INVALID',
+      `effectiveAt ${new Date(effectiveAt).toISOString()} lies in the future`,
+    );
   }
   const [latest] = await query<{ at: Date | null }>(
     em,
     'select max(changed_at) as at from connection where instance_id = ?',
     [instanceId],
   );
-  if (latest.at && at.getTime() < new Date(latest.at).getTime()) {
+  const latestMs = latest.at ? new Date(latest.at).getTime() : null;
+  // "Now" never lies before a change committed meanwhile (a concurrent command read later than
+  // this one's clock): the command then meets the instance as that change left it.
+  if (!effectiveAt) return new Date(Math.max(now, latestMs ?? now));
+  const at = new Date(effectiveAt);
+  if (latestMs !== null && at.getTime() < latestMs) {
     throw new DomainError(
       'EFFECTIVE_AT_INVALID',
-      `effectiveAt ${at.toISOString()} is before the instance's latest lifecycle change (${new Date(latest.at).toISOString()})`,
+      `effectiveAt ${at.toISOString()} is before the instance's latest lifecycle change (${new Date(latestMs).toISOString()})`,
     );
   }
   return at;
