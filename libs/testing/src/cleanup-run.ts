@@ -1,8 +1,7 @@
 // Run by the global teardown in its own process (global hooks get no path aliases):
 // drops a test run's databases (its template and every scope's copy) and its topics and consumer groups.
-import { dropDatabase } from '@org/database';
+import { databaseNameOf, dropDatabase, withAdminClient } from '@org/database';
 import { createKafka, deleteTopics } from '@org/kafka';
-import { Client } from 'pg';
 
 async function cleanup() {
   const { RUN_DATABASE_URL, RUN_TOPIC_PREFIX, KAFKA_BROKERS } = process.env;
@@ -17,24 +16,16 @@ async function cleanup() {
 
 /** The databases of the run's scopes (`<run database>_<hash>_<name>`, see test-scope.ts). */
 async function scopeDatabasesOf(runUrl: string): Promise<string[]> {
-  const url = new URL(runUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>(
-      `select datname from pg_database where starts_with(datname, $1)`,
-      [`${name}_`],
-    );
-    return rows.map((r) => {
-      const u = new URL(runUrl);
-      u.pathname = `/${r.datname}`;
-      return u.toString();
-    });
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withAdminClient(runUrl, (client) =>
+    client.query<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1)`, [
+      `${databaseNameOf(runUrl)}_`,
+    ]),
+  );
+  return rows.map((r) => {
+    const u = new URL(runUrl);
+    u.pathname = `/${r.datname}`;
+    return u.toString();
+  });
 }
 
 void cleanup();

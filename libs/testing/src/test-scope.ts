@@ -2,12 +2,12 @@
 // database of its own before its first test (suite-setup.ts), so no suite can read another's
 // events or rows. A file that runs several products side by side whose counts must not mix
 // (the chaos cases) asks for one scope per product with `newScope`; nothing else does.
+import { databaseNameOf, withAdminClient } from '@org/database';
 import { createKafka, ensureTopics } from '@org/kafka';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 
 const root = join(__dirname, '../../..');
 
@@ -84,17 +84,9 @@ export function scopeEnv(scope: TestScope): NodeJS.ProcessEnv {
 }
 
 async function copyDatabase(templateUrl: URL, database: string): Promise<void> {
-  const admin = new URL(templateUrl);
-  const template = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    // Nobody connects to the template (every suite has its own copy), which CREATE DATABASE … TEMPLATE requires.
-    await client.query(`create database "${database}" template "${template}"`);
-  } finally {
-    await client.end();
-  }
+  const template = databaseNameOf(templateUrl);
+  // Nobody connects to the template (every suite has its own copy), which CREATE DATABASE … TEMPLATE requires.
+  await withAdminClient(templateUrl, (client) => client.query(`create database "${database}" template "${template}"`));
 }
 
 /** The deploy step `npm start` runs, database only (a private server has no template to copy). */
