@@ -4,7 +4,7 @@
 // Last line: one JSON object.
 import { estimateKey, instanceKey, newEvent, TOPICS, connectorEventKey } from '@org/contracts';
 import { dayOf, dayToIso } from '@org/days';
-import { aConnectionChange } from '@org/contracts/testing';
+import { aConnectionChange, anInstanceMessage } from '@org/contracts/testing';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
@@ -52,18 +52,13 @@ async function main() {
         messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })),
       });
     await send(TOPICS.ssoInstances, [
-      {
-        key: instanceKey(tenantId, instanceId),
-        value: newEvent('sso.instance.changed', tenantId, {
-          instanceId,
-          ssoConnectionId: randomUUID(),
-          ssoAppId: 'bench-app',
-          appKey: 'bench',
-          appName: 'Bench',
-          hasNonSocialLogins: true,
-          lastLoginAt: new Date(now).toISOString(),
-        }),
-      },
+      anInstanceMessage(tenantId, {
+        instanceId,
+        ssoAppId: 'bench-app',
+        appKey: 'bench',
+        appName: 'Bench',
+        lastLoginAt: new Date(now).toISOString(),
+      }),
     ]);
     await send(
       TOPICS.ssoEstimates,

@@ -14,7 +14,7 @@ import {
   type RegistryConnectionEvent,
   TOPICS,
 } from '@org/contracts';
-import { aConnectionChange, anEstimateMessage } from '@org/contracts/testing';
+import { aConnectionChange, anEstimateMessage, anInstanceMessage } from '@org/contracts/testing';
 import { query } from '@org/database';
 import { eventually, internalCall, produce, readTopic, startTestService } from '@org/testing';
 import { randomUUID } from 'node:crypto';
@@ -80,19 +80,9 @@ describe('provisioning-resolver: the daily view (R8–R15)', () => {
     };
 
     it('shows the estimate, then waiting snapshots once their connection is known, with tiers, staleness and usage', async () => {
+      // No first login known (a message from before firstLoginAt existed): activeUsers stays null.
       await produce(TOPICS.ssoInstances, [
-        {
-          key: instanceKey(tenantId, instanceId),
-          value: newEvent('sso.instance.changed', tenantId, {
-            instanceId,
-            ssoConnectionId: randomUUID(),
-            ssoAppId: 'figma-1',
-            appKey: 'figma',
-            appName: 'Figma',
-            hasNonSocialLogins: true,
-            lastLoginAt: iso(1),
-          }),
-        },
+        anInstanceMessage(tenantId, { instanceId, ssoAppId: 'figma-1', appKey: 'figma', lastLoginAt: iso(1) }),
       ]);
       await produce(
         TOPICS.ssoEstimates,

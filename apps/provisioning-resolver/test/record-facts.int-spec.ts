@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { activityKey, instanceKey, newEvent, type Period, type RegistryConnectionEvent, TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import { eventually, internalCall, produce, startTestService } from '@org/testing';
-import { aConnectionChange, anEstimateMessage } from '@org/contracts/testing';
+import { aConnectionChange, anEstimateMessage, anInstanceMessage } from '@org/contracts/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadResolverConfig } from '../src/config';
@@ -85,19 +85,15 @@ describe('provisioning-resolver: the facts its views come from', () => {
     const tenantId = `tenant-${randomUUID().slice(0, 8)}`;
     const instanceId = randomUUID();
     const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-    const changed = (firstLoginAt: string) => ({
-      key: instanceKey(tenantId, instanceId),
-      value: newEvent('sso.instance.changed', tenantId, {
+    const ssoConnectionId = randomUUID();
+    const changed = (firstLoginAt: string) =>
+      anInstanceMessage(tenantId, {
         instanceId,
-        ssoConnectionId: randomUUID(),
+        ssoConnectionId,
         ssoAppId: 'miro-1',
-        appKey: 'miro',
-        appName: 'Miro',
-        hasNonSocialLogins: true,
         lastLoginAt: `${daysAgo(1)}T12:00:00.000Z`,
         firstLoginAt,
-      }),
-    });
+      });
     await produce(TOPICS.ssoEstimates, [
       anEstimateMessage(tenantId, instanceId, 'ann', [{ from: daysAgo(9), to: null }]),
     ]);

@@ -1,9 +1,15 @@
 // Valid example events for tests; override any field. A second entry point
 // (@org/contracts/testing) so production code never imports it.
 import { randomUUID } from 'node:crypto';
-import type { ConnectorSnapshotEvent, RegistryConnectionEvent, SsoAssignmentsEvent, SsoLoginEvent } from './index';
+import type {
+  ConnectorSnapshotEvent,
+  RegistryConnectionEvent,
+  SsoAssignmentsEvent,
+  SsoInstanceChangedEvent,
+  SsoLoginEvent,
+} from './index';
 import { newEvent } from './envelope';
-import { estimateKey } from './keys';
+import { estimateKey, ssoEventKey } from './keys';
 
 type DataOverrides<E extends { data: unknown }> = Partial<Omit<E, 'data'>> & { data?: Partial<E['data']> };
 
@@ -110,5 +116,29 @@ export function anEstimateMessage(
   return {
     key: estimateKey(tenantId, instanceId, userId),
     value: newEvent('sso.estimate', tenantId, { instanceId, userId, email: `${userId}@acme.test`, intervals }),
+  };
+}
+
+/**
+ * An `sso.instances.v1` message as sso-ingest publishes it (keyed by tenant, SSO connection and
+ * app): the whole state of one instance; every field but `instanceId` has a default.
+ */
+export function anInstanceMessage(
+  tenantId: string,
+  data: Partial<SsoInstanceChangedEvent['data']> & { instanceId: string },
+) {
+  const state = {
+    ssoConnectionId: randomUUID(),
+    ssoAppId: 'app-1',
+    appKey: 'salesforce',
+    appName: 'Salesforce',
+    hasNonSocialLogins: true,
+    lastLoginAt: null,
+    firstLoginAt: null,
+    ...data,
+  };
+  return {
+    key: ssoEventKey(tenantId, state.ssoConnectionId, state.ssoAppId),
+    value: newEvent('sso.instance.changed', tenantId, state),
   };
 }
