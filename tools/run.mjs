@@ -52,6 +52,7 @@ function ensureInstalled() {
   const hash = createHash('sha256').update(lock).digest('hex');
   const stamp = join(root, 'node_modules', '.install-stamp');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
+  const npm = npmCli();
   let node = process.execPath;
   if (process.version !== `v${projectNodeVersion}`) {
     const prefix = join(dataDir, `node-${projectNodeVersion}`);
@@ -63,13 +64,13 @@ function ensureInstalled() {
         join(prefix, 'package.json'),
         JSON.stringify({ private: true, allowScripts: { node: true }, dependencies: { node: projectNodeVersion } }),
       );
-      sh(process.execPath, [npmCli(), 'install', '--no-audit', '--no-fund', '--prefix', prefix], {
+      sh(process.execPath, [npm, 'install', '--no-audit', '--no-fund', '--prefix', prefix], {
         env: { ...process.env, npm_config_engine_strict: 'false' },
       });
     }
   }
   log(`installing dependencies (npm ci, Node.js ${projectNodeVersion})`);
-  sh(node, [npmCli(), 'ci', '--no-audit', '--no-fund'], {
+  sh(node, [npm, 'ci', '--no-audit', '--no-fund'], {
     env: { ...process.env, PATH: `${dirname(node)}:${process.env.PATH}` },
   });
   writeFileSync(stamp, hash);
@@ -108,14 +109,14 @@ const tsNode = ['--enable-source-maps', '-r', '@swc-node/register'];
 
 /**
  * Jest loads the ESM-only packages (NestJS 12, MikroORM 7, kysely) through `require(esm)`, which
- * it supports on Node 24.9+ with vm modules (a flag, its warning silenced). Only Jest gets it: the
- * services it starts drop it again (libs/testing/src/processes.ts).
+ * it supports on Node 24.9+ with vm modules: the flags are nx.json's for its `test` targets. Only
+ * Jest gets them: the services it starts drop them again (libs/testing/src/processes.ts).
  */
+const JEST_NODE_OPTIONS = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')).targetDefaults.test.options.env
+  .NODE_OPTIONS;
 const jestEnv = () => ({
   ...process.env,
-  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning']
-    .filter(Boolean)
-    .join(' '),
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, JEST_NODE_OPTIONS].filter(Boolean).join(' '),
 });
 /**
  * Built services run on plain node: less memory and a faster start than compiling on the fly.
@@ -178,12 +179,13 @@ async function start() {
   sh(process.execPath, [...tsNode, 'tools/prepare.ts'], { env });
   build();
 
+  const portOf = (s) => Number(env[s.portVar] || s.port);
   // The gateway finds each service on its port, moved or not.
   const urls = Object.fromEntries(
-    SERVICES.filter((s) => s.urlVar).map((s) => [s.urlVar, `http://127.0.0.1:${Number(env[s.portVar] || s.port)}`]),
+    SERVICES.filter((s) => s.urlVar).map((s) => [s.urlVar, `http://127.0.0.1:${portOf(s)}`]),
   );
   const children = SERVICES.map((s) => {
-    const port = Number(env[s.portVar] || s.port);
+    const port = portOf(s);
     const child = spawn(process.execPath, built(s), {
       cwd: root,
       env: { ...urls, ...env, [s.portVar]: String(port) },

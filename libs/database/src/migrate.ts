@@ -6,10 +6,7 @@ import { ormOptions, type ServiceDatabase } from './orm-options';
 /** Migrates a service's schema up: an explicit deploy step, never part of a service's boot. */
 export async function migrateUp(db: ServiceDatabase, databaseUrl: string): Promise<string[]> {
   await ensureDatabase(databaseUrl);
-  const options = ormOptions(db, databaseUrl);
-  // After `up`, MikroORM rewrites the snapshot from the live database, which holds every
-  // service's schema: applying migrations must never touch the committed snapshot.
-  options.migrations = { ...options.migrations, snapshot: false };
+  const options = applyingOptions(db, databaseUrl);
   // One service's migrations at a time per database: services share its extensions
   // (btree_gist), and two concurrent `create extension if not exists` collide (a fresh
   // database migrated by the deploy step, all services at once, failed on exactly that).
@@ -38,4 +35,15 @@ export async function migrationNeeded(db: ServiceDatabase, databaseUrl: string):
   } finally {
     await orm.close(true);
   }
+}
+
+/**
+ * Options to apply migrations with: after `up` (or `down`), MikroORM rewrites the snapshot from
+ * the live database, which holds every service's schema — applying must never touch the
+ * committed snapshot.
+ */
+export function applyingOptions(db: ServiceDatabase, databaseUrl: string) {
+  const options = ormOptions(db, databaseUrl);
+  options.migrations = { ...options.migrations, snapshot: false };
+  return options;
 }

@@ -28,18 +28,15 @@ export function createKafka(settings: KafkaSettings): Kafka {
  * is not throttled; Node 24 runs such a timer after 1 ms, as kafkajs meant, but prints a
  * TimeoutNegativeWarning in every service. Only that warning is dropped, and only in our services.
  */
+let negativeTimeoutsQuiet = false;
 function dropNegativeTimeoutWarning() {
-  const emit = process.emitWarning as (warning: string | Error, ...rest: unknown[]) => void;
-  if ((emit as { kafkaTimers?: true }).kafkaTimers) return;
-  const filtered = Object.assign(
-    (warning: string | Error, ...rest: unknown[]) => {
-      const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-      if (type === 'TimeoutNegativeWarning') return;
-      emit.call(process, warning, ...rest);
-    },
-    { kafkaTimers: true as const },
-  );
-  process.emitWarning = filtered as typeof process.emitWarning;
+  if (negativeTimeoutsQuiet) return;
+  negativeTimeoutsQuiet = true;
+  const emit = process.emitWarning.bind(process) as (warning: string | Error, ...rest: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (type !== 'TimeoutNegativeWarning') emit(warning, ...rest);
+  }) as typeof process.emitWarning;
 }
 
 // Bounded retries are deliberate: a send that gives up is retried by the outbox relay or

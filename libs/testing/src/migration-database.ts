@@ -1,18 +1,16 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { dropDatabase, ensureDatabase, ormOptions, type ServiceDatabase } from '@org/database';
+import { applyingOptions, dropDatabase, ensureDatabase, type ServiceDatabase } from '@org/database';
 
 /**
  * A database of its own beside the test file's, for stepping a service's migrations up and down
- * over rows of an older shape; `close` drops it. The committed snapshot is never rewritten.
+ * over rows of an older shape; `close` drops it.
  */
 export async function migrationDatabase(db: ServiceDatabase): Promise<{ orm: MikroORM; close(): Promise<void> }> {
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `${url.pathname}_${db.schema}_migrations`;
   await dropDatabase(url.toString());
   await ensureDatabase(url.toString());
-  const options = ormOptions(db, url.toString());
-  options.migrations = { ...options.migrations, snapshot: false };
-  const orm = await MikroORM.init(options);
+  const orm = await MikroORM.init(applyingOptions(db, url.toString()));
   await orm.em.getConnection().execute(`create schema if not exists "${db.schema}"`);
   return {
     orm,

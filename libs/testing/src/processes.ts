@@ -66,11 +66,14 @@ export async function startServiceProcess(
   throw new Error(`${name} was not ready in ${timeoutMs} ms:\n${output.join('')}`);
 }
 
-/** The test run's NODE_OPTIONS without the flags only Jest needs (tools/run.mjs `jestEnv`). */
+/** The test run's NODE_OPTIONS without the flags only Jest needs (nx.json's, tools/run.mjs `jestEnv`). */
+const jestOnly: string[] = JSON.parse(
+  readFileSync(join(root, 'nx.json'), 'utf8'),
+).targetDefaults.test.options.env.NODE_OPTIONS.split(' ');
 function serviceNodeOptions(): string {
   return (process.env.NODE_OPTIONS ?? '')
     .split(' ')
-    .filter((flag) => flag && flag !== '--experimental-vm-modules' && flag !== '--disable-warning=ExperimentalWarning')
+    .filter((flag) => flag && !jestOnly.includes(flag))
     .join(' ');
 }
 

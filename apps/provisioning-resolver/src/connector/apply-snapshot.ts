@@ -153,7 +153,11 @@ async function placeBetween(
     [set.connectionId],
   );
   const byUser = new Map<string, ConnectorRange[]>();
-  for (const { user_id, ...range } of rows) byUser.set(user_id, [...(byUser.get(user_id) ?? []), range]);
+  for (const { user_id, ...range } of rows) {
+    const ranges = byUser.get(user_id);
+    if (ranges) ranges.push(range);
+    else byUser.set(user_id, [range]);
+  }
   const changed: Array<{ userId: string; ranges: ConnectorRange[] }> = [];
   for (const [userId, before] of byUser) {
     const ranges = placeSnapshotEntry(before, set.asOf, next, content.get(userId));

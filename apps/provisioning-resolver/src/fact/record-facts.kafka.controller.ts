@@ -3,8 +3,8 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { connectorEventKey, type DayInterval, type Period } from '@org/contracts';
-import { dateMultirangeOf, dayOf, type DayRange, dayToIso, isoToDay, mergeRanges } from '@org/days';
+import { connectorEventKey, type Period } from '@org/contracts';
+import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, dayToIso, isoToDay, mergeRanges } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
 import { applyHeldSnapshots, lockConnections } from '../connector/connector-data';
 import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
@@ -75,45 +75,43 @@ export class RecordFactsKafkaController {
   async recordEstimates(@Payload() batch: EventBatch<typeof TOPICS.ssoEstimates>): Promise<void> {
     const latest = new Map(batch.events.map((e) => [`${e.data.instanceId}|${e.data.userId}`, e]));
     // Merged as PostgreSQL keeps them, so what is added now is exactly what is taken off later.
-    const events = [...latest.values()].map((e) => ({
-      ...e,
-      data: { ...e.data, intervals: intervalsOf(mergeRanges(e.data.intervals.map(dayRangeOf))) },
+    const estimates = [...latest.values()].map((e) => ({
+      instanceId: e.data.instanceId,
+      userId: e.data.userId,
+      tenantId: e.tenantId,
+      email: e.data.email,
+      ranges: mergeRanges(
+        e.data.intervals.map((i) => ({ from: isoToDay(i.from), to: i.to === null ? null : isoToDay(i.to) })),
+      ),
     }));
-    const earlier = await estimatedDaysOf(batch.em, events);
+    const earlier = (
+      await query<{ instance_id: string; tenant_id: string; days: string }>(
+        batch.em,
+        `select instance_id, tenant_id, days::text from estimate_fact
+         where (instance_id, user_id) in (select * from unnest(?::uuid[], ?::text[]))`,
+        [estimates.map((e) => e.instanceId), estimates.map((e) => e.userId)],
+      )
+    ).map((r) => ({ instanceId: r.instance_id, tenantId: r.tenant_id, ranges: dayRangesOf(r.days) }));
     await query(
       batch.em,
       `insert into estimate_fact (instance_id, user_id, tenant_id, email, days)
        select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::datemultirange[])
        on conflict (instance_id, user_id) do update set email = excluded.email, days = excluded.days`,
       [
-        events.map((e) => e.data.instanceId),
-        events.map((e) => e.data.userId),
-        events.map((e) => e.tenantId),
-        events.map((e) => e.data.email),
-        events.map((e) => dateMultirangeOf(e.data.intervals.map(dayRangeOf))),
+        estimates.map((e) => e.instanceId),
+        estimates.map((e) => e.userId),
+        estimates.map((e) => e.tenantId),
+        estimates.map((e) => e.email),
+        estimates.map((e) => dateMultirangeOf(e.ranges)),
       ],
     );
     await recordEstimateChanges(batch.em, [
-      ...earlier.map((r) => ({ instanceId: r.instance_id, tenantId: r.tenant_id, intervals: r.intervals, sign: -1 })),
-      ...events.map((e) => ({
-        instanceId: e.data.instanceId,
-        tenantId: e.tenantId,
-        intervals: e.data.intervals,
-        sign: 1,
-      })),
+      ...earlier.map((e) => ({ ...e, sign: -1 })),
+      ...estimates.map((e) => ({ ...e, sign: 1 })),
     ]);
-    // The days an estimate changed lie within the old and new intervals, together.
-    const tenants = new Map(events.map((e) => [e.data.instanceId, e.tenantId]));
-    const touched = [
-      ...earlier.map((r) => ({ instanceId: r.instance_id, intervals: r.intervals })),
-      ...events.map((e) => ({ instanceId: e.data.instanceId, intervals: e.data.intervals })),
-    ].flatMap(({ instanceId, intervals }) =>
-      intervals.map((i) => ({
-        instanceId,
-        tenantId: tenants.get(instanceId)!,
-        from: isoToDay(i.from),
-        to: i.to === null ? null : isoToDay(i.to),
-      })),
+    // The days an estimate changed lie within the old and new ranges, together.
+    const touched = [...earlier, ...estimates].flatMap(({ instanceId, tenantId, ranges }) =>
+      ranges.map((r) => ({ instanceId, tenantId, from: r.from, to: r.to })),
     );
     await refreshViews(batch.em, touched);
   }
@@ -212,8 +210,10 @@ export class RecordFactsKafkaController {
       ],
     );
     const touched: TouchedDays[] = [];
+    const zones = new Map<string, string>();
     for (const m of moved) {
-      const timeZone = await timeZoneOf(batch.em, m.tenant_id);
+      const timeZone = zones.get(m.tenant_id) ?? (await timeZoneOf(batch.em, m.tenant_id));
+      zones.set(m.tenant_id, timeZone);
       const to = m.before === null ? null : dayOf(m.before, timeZone) - 1;
       touched.push({ instanceId: m.instance_id, tenantId: m.tenant_id, from: dayOf(m.first_login_at, timeZone), to });
     }
@@ -221,45 +221,10 @@ export class RecordFactsKafkaController {
   }
 }
 
-const dayRangeOf = (i: DayInterval): DayRange => ({
-  from: isoToDay(i.from),
-  to: i.to === null ? null : isoToDay(i.to),
-});
-const intervalsOf = (ranges: DayRange[]): DayInterval[] =>
-  ranges.map((r) => ({ from: dayToIso(r.from), to: r.to === null ? null : dayToIso(r.to) }));
-
-/** The stored estimates of these (instance, user) pairs, each as its list of intervals. */
-async function estimatedDaysOf(
-  em: EntityManager,
-  events: Array<{ data: { instanceId: string; userId: string } }>,
-): Promise<Array<{ instance_id: string; tenant_id: string; intervals: DayInterval[] }>> {
-  const rows = await query<{
-    instance_id: string;
-    user_id: string;
-    tenant_id: string;
-    from: string | null;
-    to: string | null;
-  }>(
-    em,
-    `select e.instance_id, e.user_id, e.tenant_id, lower(r)::text as "from", (upper(r) - 1)::text as "to"
-     from estimate_fact e left join lateral unnest(e.days) r on true
-     where (e.instance_id, e.user_id) in (select * from unnest(?::uuid[], ?::text[]))`,
-    [events.map((e) => e.data.instanceId), events.map((e) => e.data.userId)],
-  );
-  const byUser = new Map<string, { instance_id: string; tenant_id: string; intervals: DayInterval[] }>();
-  for (const r of rows) {
-    const key = `${r.instance_id}|${r.user_id}`;
-    const entry = byUser.get(key) ?? { instance_id: r.instance_id, tenant_id: r.tenant_id, intervals: [] };
-    if (r.from !== null) entry.intervals.push({ from: r.from, to: r.to });
-    byUser.set(key, entry);
-  }
-  return [...byUser.values()];
-}
-
-/** Moves the per-day estimate changes by the intervals a user left (sign −1) and entered (+1). */
+/** Moves the per-day estimate changes by the days a user left (sign −1) and entered (+1). */
 async function recordEstimateChanges(
   em: EntityManager,
-  intervals: Array<{ instanceId: string; tenantId: string; intervals: DayInterval[]; sign: number }>,
+  estimates: Array<{ instanceId: string; tenantId: string; ranges: DayRange[]; sign: number }>,
 ): Promise<void> {
   const deltas = new Map<string, { instanceId: string; tenantId: string; day: number; delta: number }>();
   const add = (instanceId: string, tenantId: string, day: number, delta: number) => {
@@ -268,10 +233,10 @@ async function recordEstimateChanges(
     d.delta += delta;
     deltas.set(key, d);
   };
-  for (const { instanceId, tenantId, intervals: list, sign } of intervals) {
-    for (const i of list) {
-      add(instanceId, tenantId, isoToDay(i.from), sign);
-      if (i.to !== null) add(instanceId, tenantId, isoToDay(i.to) + 1, -sign);
+  for (const { instanceId, tenantId, ranges, sign } of estimates) {
+    for (const r of ranges) {
+      add(instanceId, tenantId, r.from, sign);
+      if (r.to !== null) add(instanceId, tenantId, r.to + 1, -sign);
     }
   }
   const rows = [...deltas.values()].filter((d) => d.delta !== 0);
