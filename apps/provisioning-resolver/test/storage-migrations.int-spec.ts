@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
 import { migrationDatabase } from '@org/testing';
 import { resolverDatabase } from '../src/database';
+import { ConnectionFact } from '../src/fact/connection-fact.entity';
 
 describe('provisioning-resolver: storage migrations over existing data', () => {
   let orm: MikroORM;
@@ -111,4 +112,47 @@ describe('provisioning-resolver: storage migrations over existing data', () => {
     );
     expect(back).toEqual(Object.entries(old).map(([user_id, ranges]) => ({ user_id, ranges })));
   });
+
+  it('turns connection periods (JSON) into a tstzrange array, two periods meeting at one instant kept apart, and back', async () => {
+    await orm.migrator.up({ to: 'Migration20261130084007_connector_user_ranges' });
+    const periods = [
+      { from: '2026-03-01T08:00:00.000Z', to: '2026-03-10T09:30:00.000Z' },
+      { from: '2026-03-10T09:30:00.000Z', to: null },
+    ];
+    await query(
+      orm.em.fork(),
+      `insert into connection_fact (connection_id, tenant_id, instance_id, kind, supports_license_tiers, status, periods, effective_at)
+       values ('00000000-0000-4000-8000-000000000003', 't', '00000000-0000-4000-8000-000000000001', 'provisioning', true,
+               'connected', ?::jsonb, now()),
+              ('00000000-0000-4000-8000-000000000004', 't', '00000000-0000-4000-8000-000000000001', 'provisioning', true,
+               'pending', '[]'::jsonb, now())`,
+      [JSON.stringify(periods)],
+    );
+    await orm.migrator.up({ to: 'Migration20261130100104_connection_periods' });
+    const ranges = await query<{ count: number; meet: boolean | null; connected_now: boolean }>(
+      orm.em.fork(),
+      `select cardinality(periods) as count, upper(periods[1]) = lower(periods[2]) as meet,
+              now() <@ any(periods) as connected_now
+       from connection_fact order by connection_id`,
+    );
+    expect(ranges).toEqual([
+      { count: 2, meet: true, connected_now: true },
+      { count: 0, meet: null, connected_now: false },
+    ]);
+    // The entity reads them back in the shape the registry sends.
+    const read = await orm.em.fork().find(ConnectionFact, {}, { orderBy: { connectionId: 'asc' } });
+    expect(read.map((c) => c.periods.map((p) => ({ from: iso(p.from), to: p.to && iso(p.to) })))).toEqual([
+      periods,
+      [],
+    ]);
+
+    await orm.migrator.down({ to: 'Migration20261130084007_connector_user_ranges' });
+    const back = await query<{ periods: unknown }>(
+      orm.em.fork(),
+      `select periods from connection_fact order by connection_id`,
+    );
+    expect(back).toEqual([{ periods }, { periods: [] }]);
+  });
 });
+
+const iso = (at: string) => new Date(at).toISOString();

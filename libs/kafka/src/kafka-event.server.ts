@@ -283,6 +283,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     let appliedNow = 0;
     const rejections = await this.orm.em.fork().transactional(async (em) => {
       const byIdOnly = !handler.extras?.idempotentByNaturalKey;
+      // Raw: one insert per batch returning the ids not seen yet, on every consumer (npm run bench -- ingest).
       const inserted = byIdOnly
         ? await query<{ event_id: string }>(
             em,
@@ -307,6 +308,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       const rejections = result ?? [];
       // A refused event is not applied: forget its id so a resend is judged again.
       if (rejections.length && byIdOnly) {
+        // Raw, as the insert above: the unit tests' in-memory database (testing-fakes.ts) answers this SQL.
         await query(em, `delete from processed_event where event_id = any(?::uuid[])`, [
           rejections.map((r) => r.eventId),
         ]);

@@ -44,6 +44,7 @@ export class KafkaModule implements OnApplicationBootstrap, OnModuleDestroy, Bef
     this.pruning = new PollLoop(
       'ProcessedEventPruning',
       async () => {
+        // Raw: a delete bounded by a limit, which em.nativeDelete cannot say.
         await query(
           orm.em.fork(),
           `delete from processed_event where event_id in (

@@ -80,6 +80,7 @@ export function dlqEntry(
  */
 export async function addToOutbox(em: EntityManager, events: OutgoingEvent[]): Promise<void> {
   if (!events.length) return;
+  // Raw: one unnest insert for every event of a transaction, on every write path (npm run bench -- ingest).
   await query(
     em,
     `insert into outbox_event (topic, key, value)

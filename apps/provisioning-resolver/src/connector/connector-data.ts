@@ -4,20 +4,17 @@ import { query } from '@org/database';
 import { dayOf } from '@org/days';
 import { addToOutbox, dlqEntry, type OutgoingEvent } from '@org/kafka';
 import { timeZoneOf } from '../view/instance-facts';
-import type { TouchedDays } from '../view/refresh-view';
+import type { TouchedDays } from '../view/view-writer';
+import { ConnectionFact } from '../fact/connection-fact.entity';
 import { applySnapshot } from './apply-snapshot';
+import { ConnectorSnapshot } from './connector-snapshot.entity';
+import { SnapshotPage } from './snapshot-page.entity';
 import type { SnapshotEntry } from './connector-ranges';
 
 /** Clock skew tolerated on a connector's `asOf` before it counts as dated in the future (SPEC §4). */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-export interface KnownConnection {
-  connection_id: string;
-  tenant_id: string;
-  instance_id: string;
-  status: string;
-  periods: Array<{ from: string; to: string | null }>;
-}
+export type KnownConnection = Pick<ConnectionFact, 'connectionId' | 'tenantId' | 'instanceId' | 'status' | 'periods'>;
 
 /**
  * Serialises, per connection, the handlers of connector data and of lifecycle events (held to
@@ -26,6 +23,7 @@ export interface KnownConnection {
  */
 export async function lockConnections(em: EntityManager, ids: string[]): Promise<void> {
   if (!ids.length) return;
+  // Raw: advisory locks, which the ORM does not take.
   await query(
     em,
     `select count(pg_advisory_xact_lock(${CONNECTION_LOCK}, hashtext(id)))
@@ -39,21 +37,20 @@ const CONNECTION_LOCK = 1;
 
 export async function knownConnections(em: EntityManager, ids: string[]): Promise<Map<string, KnownConnection>> {
   if (!ids.length) return new Map();
-  const rows = await query<KnownConnection>(
-    em,
-    `select connection_id, tenant_id, instance_id, status, periods from connection_fact
-     where connection_id = any(?::uuid[])`,
-    [ids],
+  const rows = await em.find(
+    ConnectionFact,
+    { connectionId: { $in: ids } },
+    { fields: ['connectionId', 'tenantId', 'instanceId', 'status', 'periods'], disableIdentityMap: true },
   );
-  return new Map(rows.map((r) => [r.connection_id, r]));
+  return new Map(rows.map((r) => [r.connectionId, r]));
 }
 
 /** Why data naming this connection cannot be taken (another tenant's, or deleted), or null. */
 export function refusalOf(connection: KnownConnection, tenantId: string): { code: ErrorCode; message: string } | null {
-  if (connection.tenant_id !== tenantId)
-    return { code: 'TENANT_MISMATCH', message: `connection ${connection.connection_id} belongs to another tenant` };
+  if (connection.tenantId !== tenantId)
+    return { code: 'TENANT_MISMATCH', message: `connection ${connection.connectionId} belongs to another tenant` };
   if (connection.status === 'deleted')
-    return { code: 'CONNECTION_DELETED', message: `connection ${connection.connection_id} is deleted` };
+    return { code: 'CONNECTION_DELETED', message: `connection ${connection.connectionId} is deleted` };
   return null;
 }
 
@@ -107,25 +104,18 @@ export async function takeSnapshotPages(
   const sets = pageSetsOf(events);
   if (!sets.length) return [];
   const key = (connectionId: string, syncId: string) => `${connectionId}|${syncId}`;
-  const ids = [sets.map((s) => s.connectionId), sets.map((s) => s.syncId)];
+  const bySet = { $or: sets.map((s) => ({ connectionId: s.connectionId, syncId: s.syncId })) };
   const applied = new Set(
-    (
-      await query<{ connection_id: string; sync_id: string }>(
-        em,
-        `select connection_id, sync_id from connector_snapshot
-         where (connection_id, sync_id) in (select * from unnest(?::uuid[], ?::text[]))`,
-        ids,
-      )
-    ).map((r) => key(r.connection_id, r.sync_id)),
+    (await em.find(ConnectorSnapshot, bySet, { fields: ['connectionId', 'syncId'], disableIdentityMap: true })).map(
+      (r) => key(r.connectionId, r.syncId),
+    ),
   );
   const held = new Map<string, number[]>();
-  for (const r of await query<{ connection_id: string; sync_id: string; page: number }>(
-    em,
-    `select connection_id, sync_id, page from snapshot_page
-     where (connection_id, sync_id) in (select * from unnest(?::uuid[], ?::text[]))`,
-    ids,
-  )) {
-    const k = key(r.connection_id, r.sync_id);
+  for (const r of await em.find(SnapshotPage, bySet, {
+    fields: ['connectionId', 'syncId', 'page'],
+    disableIdentityMap: true,
+  })) {
+    const k = key(r.connectionId, r.syncId);
     held.set(k, [...(held.get(k) ?? []), r.page]);
   }
   const touched: TouchedDays[] = [];
@@ -146,21 +136,22 @@ export async function takeSnapshotPages(
     touched.push(...(await applyPageSet(em, set, connection)));
   }
   if (toHold.length) {
-    await query(
-      em,
-      `insert into snapshot_page (connection_id, sync_id, page, page_count, tenant_id, as_of, event)
-       select * from unnest(?::uuid[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::jsonb[])
-       on conflict do nothing`,
-      [
-        toHold.map((e) => e.data.connectionId),
-        toHold.map((e) => e.data.syncId),
-        toHold.map((e) => e.data.page),
-        toHold.map((e) => e.data.pageCount),
-        toHold.map((e) => e.tenantId),
-        toHold.map((e) => e.data.asOf),
-        toHold.map((e) => JSON.stringify(e)),
-      ],
-    );
+    await em
+      .createQueryBuilder(SnapshotPage)
+      .insert(
+        toHold.map((e) => ({
+          connectionId: e.data.connectionId,
+          syncId: e.data.syncId,
+          page: e.data.page,
+          pageCount: e.data.pageCount,
+          tenantId: e.tenantId,
+          asOf: new Date(e.data.asOf),
+          event: e,
+        })),
+      )
+      .onConflict()
+      .ignore()
+      .execute();
   }
   return touched;
 }
@@ -172,10 +163,10 @@ export async function takeSnapshotPages(
 export async function applyHeldSnapshots(em: EntityManager, connectionIds: string[]): Promise<TouchedDays[]> {
   const known = await knownConnections(em, connectionIds);
   if (!known.size) return [];
-  const events = await query<{ event: ConnectorSnapshotEvent }>(
-    em,
-    `select event from snapshot_page where connection_id = any(?::uuid[]) order by as_of, sync_id, page`,
-    [[...known.keys()]],
+  const events = await em.find(
+    SnapshotPage,
+    { connectionId: { $in: [...known.keys()] } },
+    { fields: ['event'], orderBy: { asOf: 'asc', syncId: 'asc', page: 'asc' }, disableIdentityMap: true },
   );
   const touched: TouchedDays[] = [];
   const reports: OutgoingEvent[] = [];
@@ -199,7 +190,7 @@ async function applyPageSet(em: EntityManager, set: PageSet, connection: KnownCo
   if (!withinConnectedPeriod(connection, set.asOf)) {
     const outside = {
       code: 'OUTSIDE_CONNECTED_PERIOD' as const,
-      message: `snapshot ${set.syncId} taken at ${new Date(set.asOf).toISOString()} lies outside every connected period of connection ${connection.connection_id}; kept out of the view`,
+      message: `snapshot ${set.syncId} taken at ${new Date(set.asOf).toISOString()} lies outside every connected period of connection ${connection.connectionId}; kept out of the view`,
     };
     await addToOutbox(
       em,
@@ -212,28 +203,24 @@ async function applyPageSet(em: EntityManager, set: PageSet, connection: KnownCo
   }
   const changed = await applySnapshot(
     em,
-    { connectionId: set.connectionId, syncId: set.syncId, tenantId: connection.tenant_id, asOf: set.asOf },
+    { connectionId: set.connectionId, syncId: set.syncId, tenantId: connection.tenantId, asOf: set.asOf },
     content,
   );
   await dropHeldPages(em, set);
   if (!changed) return [];
-  const timeZone = await timeZoneOf(em, connection.tenant_id);
+  const timeZone = await timeZoneOf(em, connection.tenantId);
   return [
-    { instanceId: connection.instance_id, tenantId: connection.tenant_id, from: dayOf(set.asOf, timeZone), to: null },
+    { instanceId: connection.instanceId, tenantId: connection.tenantId, from: dayOf(set.asOf, timeZone), to: null },
   ];
 }
 
 async function heldEvents(em: EntityManager, connectionId: string, syncId: string): Promise<ConnectorSnapshotEvent[]> {
-  const rows = await query<{ event: ConnectorSnapshotEvent }>(
-    em,
-    `select event from snapshot_page where connection_id = ? and sync_id = ?`,
-    [connectionId, syncId],
-  );
+  const rows = await em.find(SnapshotPage, { connectionId, syncId }, { fields: ['event'], disableIdentityMap: true });
   return rows.map((r) => r.event);
 }
 
 const dropHeldPages = (em: EntityManager, set: PageSet) =>
-  query(em, `delete from snapshot_page where connection_id = ? and sync_id = ?`, [set.connectionId, set.syncId]);
+  em.nativeDelete(SnapshotPage, { connectionId: set.connectionId, syncId: set.syncId });
 
 const dlqOf = (e: ConnectorSnapshotEvent, error: { code: ErrorCode; message: string }) =>
   dlqEntry(TOPICS.connectorSnapshots, connectorEventKey(e.tenantId, e.data.connectionId), e, error);

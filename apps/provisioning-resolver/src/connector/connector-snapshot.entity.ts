@@ -1,3 +1,4 @@
+import { OptionalProps } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /**
@@ -8,6 +9,8 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legac
 @Entity({ tableName: 'connector_snapshot' })
 @Index({ properties: ['connectionId', 'asOf'] })
 export class ConnectorSnapshot {
+  [OptionalProps]?: 'activeUsers' | 'tiers' | 'recordedAt';
+
   @PrimaryKey({ type: 'uuid' })
   connectionId!: string;
 

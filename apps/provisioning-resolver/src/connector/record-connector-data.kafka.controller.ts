@@ -4,7 +4,7 @@ import { TOPICS } from '@org/contracts';
 import { query } from '@org/database';
 import { dayOf, isoToDay } from '@org/days';
 import type { EventBatch, Rejection } from '@org/kafka';
-import { refreshViews, type TouchedDays } from '../view/refresh-view';
+import { refreshViews, type TouchedDays } from '../view/view-writer';
 import {
   CLOCK_SKEW_MS,
   type KnownConnection,
@@ -52,6 +52,7 @@ export class RecordConnectorDataKafkaController {
     }
     const events = [...greatest.values()];
     if (!events.length) return rejections;
+    // Raw: a bulk upsert that keeps the greater count (a condition on the conflict).
     await query(
       batch.em,
       `insert into usage_fact (connection_id, day, user_id, tenant_id, events, event_id)
@@ -73,7 +74,7 @@ export class RecordConnectorDataKafkaController {
       const connection = known.get(e.data.connectionId);
       if (!connection) continue;
       const day = isoToDay(e.data.day);
-      touched.push({ instanceId: connection.instance_id, tenantId: connection.tenant_id, from: day, to: day });
+      touched.push({ instanceId: connection.instanceId, tenantId: connection.tenantId, from: day, to: day });
     }
     await refreshViews(batch.em, touched);
     return rejections;

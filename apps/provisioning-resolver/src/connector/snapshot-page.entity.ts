@@ -1,3 +1,5 @@
+import { OptionalProps } from '@mikro-orm/core';
+import type { ConnectorSnapshotEvent } from '@org/contracts';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /**
@@ -8,6 +10,8 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legac
 @Entity({ tableName: 'snapshot_page' })
 @Index({ properties: ['receivedAt'] })
 export class SnapshotPage {
+  [OptionalProps]?: 'receivedAt';
+
   @PrimaryKey({ type: 'uuid' })
   connectionId!: string;
 
@@ -30,5 +34,5 @@ export class SnapshotPage {
   receivedAt!: Date;
 
   @Property({ type: 'json' })
-  event!: object;
+  event!: ConnectorSnapshotEvent;
 }

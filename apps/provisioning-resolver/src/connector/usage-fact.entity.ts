@@ -1,9 +1,12 @@
+import { OptionalProps } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** Engagement usage of one user on one day (connector.usage.v1): the greatest count sent, whatever the order. */
 @Entity({ tableName: 'usage_fact' })
 @Index({ properties: ['receivedAt'] })
 export class UsageFact {
+  [OptionalProps]?: 'receivedAt';
+
   @PrimaryKey({ type: 'uuid' })
   connectionId!: string;
 

@@ -51,6 +51,7 @@ export class WaitingConnectorDataService implements OnApplicationBootstrap, OnMo
   /** Gives up on one batch of expired waits; returns how many. */
   giveUp(): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
+      // Raw, the three: deletes in bounded batches that return what they took, for the DLQ.
       const unknownPages = await query<{ connection_id: string; event: { tenantId: string } }>(
         em,
         `delete from snapshot_page p where (p.connection_id, p.sync_id, p.page) in (

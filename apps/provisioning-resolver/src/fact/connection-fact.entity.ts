@@ -1,4 +1,6 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { Period } from '@org/contracts';
+import { PeriodsType } from './connection-periods';
 
 /** A connection as connector-registry last described it (registry.connections.v1): periods included. */
 @Entity({ tableName: 'connection_fact' })
@@ -22,8 +24,8 @@ export class ConnectionFact {
   @Property({ type: 'text' })
   status!: string;
 
-  @Property({ type: 'json' })
-  periods!: Array<{ from: string; to: string | null }>;
+  @Property({ type: PeriodsType })
+  periods!: Period[];
 
   /** Deleted and its data purged: no generation of the view shows it any more. */
   @Property({ type: 'boolean', default: false })

@@ -1,4 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { DayType } from '@org/database';
 
 /**
  * Per instance and day, how many users enter the SSO estimate (+) or leave it (−), summed
@@ -10,8 +11,8 @@ export class EstimateChange {
   @PrimaryKey({ type: 'uuid' })
   instanceId!: string;
 
-  @PrimaryKey({ type: 'date' })
-  day!: string;
+  @PrimaryKey({ type: DayType })
+  day!: number;
 
   @Property({ type: 'text' })
   tenantId!: string;

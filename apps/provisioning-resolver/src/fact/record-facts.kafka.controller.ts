@@ -2,15 +2,20 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@org/contracts';
 import { query } from '@org/database';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { connectorEventKey, type Period } from '@org/contracts';
 import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, dayToIso, isoToDay, mergeRanges } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
 import { applyHeldSnapshots, lockConnections } from '../connector/connector-data';
 import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
+import { TenantSettings } from '../tenant/tenant-settings.entity';
 import { timeZoneOf } from '../view/instance-facts';
-import { RebuildViewService, startRebuild } from '../view/rebuild-view.service';
-import { refreshViews, type TouchedDays } from '../view/refresh-view';
+import { ViewState } from '../view/view-state.entity';
+import { ActivityFact } from './activity-fact.entity';
+import { ConnectionFact } from './connection-fact.entity';
+import { periodsJson, periodsParameter } from './connection-periods';
+import { RebuildViewService } from '../view/rebuild-view.service';
+import { refreshViews, startRebuild, type TouchedDays } from '../view/view-writer';
 
 /**
  * The facts the daily views are computed from (R8–R15), each kept as its producer last
@@ -28,19 +33,20 @@ export class RecordFactsKafkaController {
     const connectionIds = [...new Set(batch.events.map((e) => e.data.connectionId))];
     await lockConnections(batch.em, connectionIds);
     for (const e of batch.events) {
-      const [before] = await query<{ status: string; periods: Period[] }>(
-        batch.em,
-        `select status, periods from connection_fact where connection_id = ? for update`,
-        [e.data.connectionId],
+      const before = await batch.em.findOne(
+        ConnectionFact,
+        { connectionId: e.data.connectionId },
+        { fields: ['status', 'periods'], lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true },
       );
+      // Raw: an upsert that keeps the newer state (a condition on the conflict), returning what is kept.
       const [after] = await query<{ tenant_id: string; status: string; periods: Period[] }>(
         batch.em,
         `insert into connection_fact (connection_id, tenant_id, instance_id, kind, supports_license_tiers, status, periods, effective_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?)
+         values (?, ?, ?, ?, ?, ?, ${periodsParameter('?')}, ?)
          on conflict (connection_id) do update set
            status = excluded.status, periods = excluded.periods, effective_at = excluded.effective_at
          where connection_fact.status <> 'deleted' and excluded.effective_at >= connection_fact.effective_at
-         returning tenant_id, status, periods`,
+         returning tenant_id, status, ${periodsJson('periods')} as periods`,
         [
           e.data.connectionId,
           e.tenantId,
@@ -92,6 +98,7 @@ export class RecordFactsKafkaController {
         [estimates.map((e) => e.instanceId), estimates.map((e) => e.userId)],
       )
     ).map((r) => ({ instanceId: r.instance_id, tenantId: r.tenant_id, ranges: dayRangesOf(r.days) }));
+    // Raw: a bulk unnest upsert of datemultiranges, per chunk of 5,000 estimates (npm run bench -- ingest).
     await query(
       batch.em,
       `insert into estimate_fact (instance_id, user_id, tenant_id, email, days)
@@ -120,17 +127,15 @@ export class RecordFactsKafkaController {
   async recordActivity(@Payload() batch: EventBatch<typeof TOPICS.ssoActivity>): Promise<void> {
     const latest = new Map(batch.events.map((e) => [`${e.data.instanceId}|${e.data.day}`, e]));
     const events = [...latest.values()];
-    await query(
-      batch.em,
-      `insert into activity_fact (instance_id, day, tenant_id, active_users)
-       select * from unnest(?::uuid[], ?::date[], ?::text[], ?::int[])
-       on conflict (instance_id, day) do update set active_users = excluded.active_users`,
-      [
-        events.map((e) => e.data.instanceId),
-        events.map((e) => e.data.day),
-        events.map((e) => e.tenantId),
-        events.map((e) => e.data.activeUsers),
-      ],
+    await batch.em.upsertMany(
+      ActivityFact,
+      events.map((e) => ({
+        instanceId: e.data.instanceId,
+        day: isoToDay(e.data.day),
+        tenantId: e.tenantId,
+        activeUsers: e.data.activeUsers,
+      })),
+      { onConflictFields: ['instanceId', 'day'], onConflictMergeFields: ['activeUsers'], disableIdentityMap: true },
     );
     await refreshViews(
       batch.em,
@@ -148,21 +153,20 @@ export class RecordFactsKafkaController {
     let rebuilding = false;
     for (const e of batch.events) {
       const before = await timeZoneOf(batch.em, e.tenantId);
-      await query(
-        batch.em,
-        `insert into tenant_settings (tenant_id, time_zone) values (?, ?)
-         on conflict (tenant_id) do update set time_zone = excluded.time_zone`,
-        [e.tenantId, e.data.timeZone],
+      await batch.em.upsert(
+        TenantSettings,
+        { tenantId: e.tenantId, timeZone: e.data.timeZone },
+        { onConflictFields: ['tenantId'], disableIdentityMap: true },
       );
       if (before === e.data.timeZone) continue;
       // Days move with the zone: every view of the tenant is rebuilt, readers keeping the old one meanwhile.
-      const instances = await query<{ instance_id: string }>(
-        batch.em,
-        `select instance_id from view_state where tenant_id = ? order by instance_id`,
-        [e.tenantId],
+      const views = await batch.em.find(
+        ViewState,
+        { tenantId: e.tenantId },
+        { fields: ['instanceId'], orderBy: { instanceId: 'asc' }, disableIdentityMap: true },
       );
-      for (const { instance_id } of instances) {
-        await startRebuild(batch.em, instance_id, e.tenantId, 'time_zone_changed', null);
+      for (const { instanceId } of views) {
+        await startRebuild(batch.em, instanceId, e.tenantId, 'time_zone_changed', null);
         rebuilding = true;
       }
     }
@@ -182,6 +186,7 @@ export class RecordFactsKafkaController {
     }
     if (!instances.size) return;
     // R14: an earlier first login turns the days from it on from "unknown" (null) to counted (0 or more).
+    // Raw: a conditional upsert that also returns the value it replaced, which em.upsertMany cannot.
     const moved = await query<{
       instance_id: string;
       tenant_id: string;
@@ -241,6 +246,7 @@ async function recordEstimateChanges(
   }
   const rows = [...deltas.values()].filter((d) => d.delta !== 0);
   if (!rows.length) return;
+  // Raw: an increment on conflict (delta + excluded.delta), per chunk of 5,000 estimates (npm run bench -- ingest).
   await query(
     em,
     `insert into estimate_change (instance_id, day, tenant_id, delta)
@@ -257,6 +263,7 @@ async function recordEstimateChanges(
 
 /** Usage that waited for a connection of another tenant is refused once the connection is known. */
 async function dropForeignUsage(em: EntityManager, connectionIds: string[]): Promise<void> {
+  // Raw: a delete joined to the connection, returning what it took.
   const foreign = await query<UsageRow>(
     em,
     `delete from usage_fact u using connection_fact c

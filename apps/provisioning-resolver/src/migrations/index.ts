@@ -8,6 +8,7 @@ import { Migration20261129132549_estimate_changes } from './Migration20261129132
 import { Migration20261130082503_first_login } from './Migration20261130082503_first_login';
 import { Migration20261130083243_estimate_days } from './Migration20261130083243_estimate_days';
 import { Migration20261130084007_connector_user_ranges } from './Migration20261130084007_connector_user_ranges';
+import { Migration20261130100104_connection_periods } from './Migration20261130100104_connection_periods';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130082503_first_login', class: Migration20261130082503_first_login },
   { name: 'Migration20261130083243_estimate_days', class: Migration20261130083243_estimate_days },
   { name: 'Migration20261130084007_connector_user_ranges', class: Migration20261130084007_connector_user_ranges },
+  { name: 'Migration20261130100104_connection_periods', class: Migration20261130100104_connection_periods },
 ];

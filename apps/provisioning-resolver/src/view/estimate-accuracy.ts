@@ -47,7 +47,8 @@ export async function estimateAccuracy(
   };
   const dayNumbers = days.map((d) => d.day);
 
-  // Each estimated range [from, until) of each user, until null while open.
+  // Each estimated range [from, until) of each user, until null while open. Raw, like the spans
+  // below: the ranges of a range column, which the ORM reads only as text.
   const estimates = await query<{ email: string; from: string; until: string | null }>(
     em,
     `select e.email, lower(r)::text as "from", upper(r)::text as until

@@ -3,7 +3,7 @@ import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@
 import { query } from '@org/database';
 import { isoToDay } from '@org/days';
 import { PollLoop } from '@org/kafka';
-import { refreshViews } from './refresh-view';
+import { refreshViews } from './view-writer';
 
 const BATCH = 50;
 
@@ -29,6 +29,7 @@ export class ExtendViewsService implements OnApplicationBootstrap, OnModuleDestr
   /** Extends up to BATCH views whose last day is before today in their tenant's zone; returns how many. */
   extendBatch(): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
+      // Raw: a join to each tenant's zone to find the views behind today, skipping locked ones.
       const behind = await query<{ instance_id: string; tenant_id: string; last_day: string }>(
         em,
         `select s.instance_id, s.tenant_id, s.last_day::text from view_state s

@@ -1,6 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
+import { ActivityFact } from '../fact/activity-fact.entity';
+import { ConnectionFact } from '../fact/connection-fact.entity';
+import { InstanceFact } from '../fact/instance-fact.entity';
+import { TenantSettings } from '../tenant/tenant-settings.entity';
 import { type ConnectionFacts, type ConnectionKind, type InstanceFacts, showsEstimate } from './view-days';
 
 export interface FactScope {
@@ -19,10 +23,8 @@ export interface FactScope {
 }
 
 export async function timeZoneOf(em: EntityManager, tenantId: string): Promise<string> {
-  const [row] = await query<{ time_zone: string }>(em, `select time_zone from tenant_settings where tenant_id = ?`, [
-    tenantId,
-  ]);
-  return row?.time_zone ?? 'UTC';
+  const settings = await em.findOne(TenantSettings, { tenantId }, { fields: ['timeZone'], disableIdentityMap: true });
+  return settings?.timeZone ?? 'UTC';
 }
 
 /**
@@ -36,24 +38,18 @@ export async function loadInstanceFacts(
   from: number,
   to: number,
 ): Promise<InstanceFacts> {
-  const connectionRows = await query<{
-    connection_id: string;
-    kind: ConnectionKind;
-    supports_license_tiers: boolean;
-    status: string;
-    periods: Array<{ from: string; to: string | null }>;
-  }>(
-    em,
-    `select connection_id, kind, supports_license_tiers, status, periods from connection_fact
-     where instance_id = ? and tenant_id = ? and not purged`,
-    [scope.instanceId, scope.tenantId],
+  const connectionRows = await em.find(
+    ConnectionFact,
+    { instanceId: scope.instanceId, tenantId: scope.tenantId, purged: false },
+    { fields: ['connectionId', 'kind', 'supportsLicenseTiers', 'status', 'periods'], disableIdentityMap: true },
   );
   const kept = connectionRows.filter(
-    (c) => !(scope.generation === 'rebuilt' && c.status === 'deleted') && c.connection_id !== scope.without,
+    (c) => !(scope.generation === 'rebuilt' && c.status === 'deleted') && c.connectionId !== scope.without,
   );
-  const ids = kept.map((c) => c.connection_id);
+  const ids = kept.map((c) => c.connectionId);
   // One after another: queries of one transaction share one connection.
   const timeZone = scope.timeZone ?? (await timeZoneOf(em, scope.tenantId));
+  // Raw, like the two below: read at every refresh and rebuild step (npm run bench -- rebuild, snapshot).
   const snapshots = await (ids.length
     ? query<{ connection_id: string; at: number; active_users: number; tiers: Record<string, number> }>(
         em,
@@ -71,26 +67,24 @@ export async function loadInstanceFacts(
         [ids, dayToIso(from), dayToIso(to)],
       )
     : []);
-  const [instance] = await query<{ first_login_at: number | null }>(
-    em,
-    `select (extract(epoch from first_login_at) * 1000)::float8 as first_login_at from instance_fact
-     where instance_id = ? and tenant_id = ?`,
-    [scope.instanceId, scope.tenantId],
+  const instance = await em.findOne(
+    InstanceFact,
+    { instanceId: scope.instanceId, tenantId: scope.tenantId },
+    { fields: ['firstLoginAt'], disableIdentityMap: true },
   );
-  const ssoActivity = await query<{ day: string; active_users: number }>(
-    em,
-    `select day::text, active_users from activity_fact
-       where instance_id = ? and tenant_id = ? and day between ?::date and ?::date`,
-    [scope.instanceId, scope.tenantId, dayToIso(from), dayToIso(to)],
+  const ssoActivity = await em.find(
+    ActivityFact,
+    { instanceId: scope.instanceId, tenantId: scope.tenantId, day: { $gte: from, $lte: to } },
+    { fields: ['day', 'activeUsers'], disableIdentityMap: true },
   );
 
   const connections = new Map<string, ConnectionFacts>(
     kept.map((c) => [
-      c.connection_id,
+      c.connectionId,
       {
-        connectionId: c.connection_id,
-        kind: c.kind,
-        supportsLicenseTiers: c.supports_license_tiers,
+        connectionId: c.connectionId,
+        kind: c.kind as ConnectionKind,
+        supportsLicenseTiers: c.supportsLicenseTiers,
         periods: c.periods.map((p) => ({ from: Date.parse(p.from), to: p.to === null ? null : Date.parse(p.to) })),
         snapshots: [],
         usage: new Map(),
@@ -115,7 +109,7 @@ export async function loadInstanceFacts(
     timeZone,
     connections: shown,
     estimateChanges: estimateChanges.map((c) => ({ day: isoToDay(c.day), delta: c.delta })),
-    ssoActivity: new Map(ssoActivity.map((a) => [isoToDay(a.day), a.active_users])),
-    firstLoginDay: instance?.first_login_at == null ? null : dayOf(instance.first_login_at, timeZone),
+    ssoActivity: new Map(ssoActivity.map((a) => [a.day, a.activeUsers])),
+    firstLoginDay: instance?.firstLoginAt ? dayOf(instance.firstLoginAt.getTime(), timeZone) : null,
   };
 }

@@ -1,40 +1,35 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@org/database';
-import { dayOf, dayToIso, isoToDay } from '@org/days';
+import { viewDay } from '@org/contracts';
+import { query, tableOf } from '@org/database';
+import { dayOf, dayToIso } from '@org/days';
 import { NotFoundError } from '@org/errors';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
-import { rebuildOf, VIEW_STATE_COLUMNS, type ViewStateRow } from './refresh-view';
-import { type ViewDay, viewDays } from './view-days';
+import { ConnectorUserRange } from '../connector/connector-user-range.entity';
+import { EstimateFact } from '../fact/estimate-fact.entity';
+import { InstanceFact } from '../fact/instance-fact.entity';
+import { viewDays } from './view-days';
+import { type ViewDay, ViewDayRow } from './view-day.entity';
+import { ViewState } from './view-state.entity';
+import { rebuildOf } from './view-writer';
 
 export interface InstanceView {
-  state: ViewStateRow | undefined;
+  state: ViewState | null;
   days: ViewDay[];
 }
 
 /** The instance of the tenant, or 404 (another tenant's answers the same as an unknown one). */
-export async function viewStateOf(
-  em: EntityManager,
-  tenantId: string,
-  instanceId: string,
-): Promise<ViewStateRow | undefined> {
-  const [state] = await query<ViewStateRow>(
-    em,
-    `select ${VIEW_STATE_COLUMNS} from view_state where instance_id = ? and tenant_id = ?`,
-    [instanceId, tenantId],
-  );
+export async function viewStateOf(em: EntityManager, tenantId: string, instanceId: string): Promise<ViewState | null> {
+  const state = await em.findOne(ViewState, { instanceId, tenantId }, { disableIdentityMap: true });
   if (state) return state;
-  const [known] = await query(em, `select 1 from instance_fact where instance_id = ? and tenant_id = ?`, [
-    instanceId,
-    tenantId,
-  ]);
-  if (!known) throw new NotFoundError('instance', instanceId);
-  return undefined;
+  if (!(await em.count(InstanceFact, { instanceId, tenantId }))) throw new NotFoundError('instance', instanceId);
+  return null;
 }
 
 /**
- * Days `from`..`to` of the generation readers see. Days not materialised (before the first
- * fact, or after the last day the view was brought up to) are computed from the same facts;
- * callers read inside one REPEATABLE READ transaction, so both come from one snapshot.
+ * Days `from`..`to` of the generation readers see. Days outside the stored ones (before the
+ * first fact, after the last day the view writer has brought the view up to, or in the
+ * future) are computed from the same facts by the same function, and not stored: callers
+ * read inside one REPEATABLE READ transaction, so both come from one snapshot.
  */
 export async function readViewDays(
   em: EntityManager,
@@ -45,42 +40,13 @@ export async function readViewDays(
 ): Promise<InstanceView> {
   const state = await viewStateOf(em, tenantId, instanceId);
   const stored = state
-    ? await query<{
-        day: string;
-        source: ViewDay['source'];
-        connection_id: string | null;
-        connection_kind: ViewDay['connectionKind'];
-        provisioned_users: number;
-        tiers: Record<string, number> | null;
-        active_users: number | null;
-        stale_days: number | null;
-        awaiting_first_sync: boolean;
-        snapshot_at: string | null;
-      }>(
-        em,
-        `select day::text, source, connection_id, connection_kind, provisioned_users, tiers, active_users, stale_days,
-                awaiting_first_sync, snapshot_at
-         from view_day where instance_id = ? and generation = ? and day between ?::date and ?::date order by day`,
-        [instanceId, state.generation, dayToIso(from), dayToIso(to)],
+    ? await em.find(
+        ViewDayRow,
+        { instanceId, generation: state.generation, day: { $gte: from, $lte: to } },
+        { disableIdentityMap: true },
       )
     : [];
-  const byDay = new Map<number, ViewDay>(
-    stored.map((r) => [
-      isoToDay(r.day),
-      {
-        day: isoToDay(r.day),
-        source: r.source,
-        connectionId: r.connection_id,
-        connectionKind: r.connection_kind,
-        provisionedUsers: r.provisioned_users,
-        tiers: r.tiers,
-        activeUsers: r.active_users,
-        staleDays: r.stale_days,
-        awaitingFirstSync: r.awaiting_first_sync,
-        snapshotAt: r.snapshot_at === null ? null : Number(r.snapshot_at),
-      },
-    ]),
-  );
+  const byDay = new Map<number, ViewDay>(stored.map((d) => [d.day, d]));
   if (byDay.size < to - from + 1) {
     const missing = [];
     for (let day = from; day <= to; day++) if (!byDay.has(day)) missing.push(day);
@@ -98,10 +64,14 @@ export async function readViewDays(
   return { state, days };
 }
 
+/** The fields of a view day the API shows (SPEC §5), in its order. */
+const SHOWN = Object.keys(viewDay.shape) as Array<keyof typeof viewDay.shape & keyof ViewDayRow>;
+
 /**
  * The hot read, in one statement (one snapshot, so no transaction): the days of the serving
- * generation as JSON built by PostgreSQL, passed through as text. Null when any day of the
- * range is not materialised (the caller then computes them).
+ * generation as JSON built by PostgreSQL under the API's field names, passed through as text.
+ * Null when any day of the range is not stored (the caller then computes them).
+ * Raw: a lateral JSON aggregate the ORM cannot express (npm run bench -- read).
  */
 export async function storedViewJson(
   em: EntityManager,
@@ -110,6 +80,9 @@ export async function storedViewJson(
   from: number,
   to: number,
 ): Promise<string | null> {
+  const day = tableOf(em, ViewDayRow);
+  const state = tableOf(em, ViewState);
+  const fields = SHOWN.map((name) => `'${name}', v.${day.column(name)}`).join(', ');
   const [row] = await query<{
     generation: number;
     rebuild_generation: number | null;
@@ -118,23 +91,32 @@ export async function storedViewJson(
     days: string | null;
   }>(
     em,
-    `select s.generation, s.rebuild_generation, s.rebuild_progress, d.n, d.days::text as days
-     from view_state s
+    `select s.${state.column('generation')}, s.${state.column('rebuildGeneration')}, s.${state.column('rebuildProgress')},
+            d.n, d.days::text as days
+     from ${state.name} s
      cross join lateral (
-       select count(*)::int as n,
-              json_agg(json_build_object(
-                'day', v.day::text, 'source', v.source, 'connectionId', v.connection_id,
-                'connectionKind', v.connection_kind, 'provisionedUsers', v.provisioned_users, 'tiers', v.tiers,
-                'activeUsers', v.active_users, 'staleDays', v.stale_days, 'awaitingFirstSync', v.awaiting_first_sync
-              ) order by v.day) as days
-       from view_day v
-       where v.instance_id = s.instance_id and v.generation = s.generation and v.day between ?::date and ?::date
+       select count(*)::int as n, json_agg(json_build_object(${fields}) order by v.${day.column('day')}) as days
+       from ${day.name} v
+       where v.${day.column('instanceId')} = s.${state.column('instanceId')}
+         and v.${day.column('generation')} = s.${state.column('generation')}
+         and v.${day.column('day')} between ?::date and ?::date
      ) d
-     where s.instance_id = ? and s.tenant_id = ?`,
+     where s.${state.column('instanceId')} = ? and s.${state.column('tenantId')} = ?`,
     [dayToIso(from), dayToIso(to), instanceId, tenantId],
   );
   if (!row || row.n !== to - from + 1) return null;
-  return `{"instanceId":${JSON.stringify(instanceId)},"rebuild":${JSON.stringify(rebuildOf(row))},"days":${row.days}}`;
+  const rebuild = rebuildOf({
+    generation: row.generation,
+    rebuildGeneration: row.rebuild_generation,
+    rebuildProgress: row.rebuild_progress,
+  });
+  return `{"instanceId":${JSON.stringify(instanceId)},"rebuild":${JSON.stringify(rebuild)},"days":${row.days}}`;
+}
+
+/** A view day as the API shows it (SPEC §5). */
+export function shownDay(d: ViewDay) {
+  const shown = Object.fromEntries(SHOWN.map((name) => [name, d[name]])) as Pick<ViewDay, (typeof SHOWN)[number]>;
+  return { ...shown, day: dayToIso(d.day) };
 }
 
 export async function todayOf(em: EntityManager, tenantId: string): Promise<number> {
@@ -157,21 +139,22 @@ export async function usersOfDay(
   limit: number,
 ): Promise<ViewUser[]> {
   if (day.source === 'connector') {
-    return query<ViewUser>(
-      em,
-      `select user_id as "userId", email, tier from connector_user_range
-       where connection_id = ? and tenant_id = ? and user_id > ? and status = 'active' and during @> ?::timestamptz
-       order by user_id limit ?`,
-      [day.connectionId, tenantId, after, new Date(day.snapshotAt!).toISOString(), limit],
-    );
+    return em
+      .createQueryBuilder(ConnectorUserRange, 'u')
+      .select(['userId', 'email', 'tier'])
+      .where({ connectionId: day.connectionId!, tenantId, userId: { $gt: after }, status: 'active' })
+      .andWhere('u.during @> ?::timestamptz', [new Date(day.snapshotAt!).toISOString()])
+      .orderBy({ userId: 'asc' })
+      .limit(limit)
+      .execute<ViewUser[]>('all');
   }
-  const iso = dayToIso(day.day);
-  return query<ViewUser>(
-    em,
-    `select e.user_id as "userId", e.email, null as tier from estimate_fact e
-     where e.instance_id = ? and e.tenant_id = ? and e.user_id > ?
-       and e.days @> ?::date
-     order by e.user_id limit ?`,
-    [instanceId, tenantId, after, iso, limit],
-  );
+  const users = await em
+    .createQueryBuilder(EstimateFact, 'e')
+    .select(['userId', 'email'])
+    .where({ instanceId, tenantId, userId: { $gt: after } })
+    .andWhere('e.days @> ?::date', [dayToIso(day.day)])
+    .orderBy({ userId: 'asc' })
+    .limit(limit)
+    .execute<Array<Omit<ViewUser, 'tier'>>>('all');
+  return users.map((u) => ({ ...u, tier: null }));
 }

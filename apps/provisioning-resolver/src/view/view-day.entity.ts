@@ -1,6 +1,13 @@
+import { BigIntType } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { ConnectionKind } from '@org/contracts';
+import { DayType } from '@org/database';
 
-/** One day of an instance's view (R14) in one generation: readers see only the current generation. */
+/**
+ * One day of an instance's view (R14) in one generation: readers see only the current
+ * generation. The one definition of a view day: `viewDays` computes these fields, the view
+ * writer stores them, readers select them by the API's field names (SPEC §5).
+ */
 @Entity({ tableName: 'view_day' })
 export class ViewDayRow {
   @PrimaryKey({ type: 'uuid' })
@@ -9,34 +16,37 @@ export class ViewDayRow {
   @PrimaryKey({ type: 'integer' })
   generation!: number;
 
-  @PrimaryKey({ type: 'date' })
-  day!: string;
+  @PrimaryKey({ type: DayType })
+  day!: number;
 
   @Property({ type: 'text' })
-  source!: string;
+  source!: 'connector' | 'sso_estimate';
 
   @Property({ type: 'uuid', nullable: true })
-  connectionId?: string | null;
+  connectionId!: string | null;
 
   @Property({ type: 'text', nullable: true })
-  connectionKind?: string | null;
+  connectionKind!: ConnectionKind | null;
 
   @Property({ type: 'integer' })
   provisionedUsers!: number;
 
   @Property({ type: 'json', nullable: true })
-  tiers?: Record<string, number> | null;
+  tiers!: Record<string, number> | null;
 
   @Property({ type: 'integer', nullable: true })
-  activeUsers?: number | null;
+  activeUsers!: number | null;
 
   @Property({ type: 'integer', nullable: true })
-  staleDays?: number | null;
+  staleDays!: number | null;
 
   @Property({ type: 'boolean' })
   awaitingFirstSync!: boolean;
 
-  /** The instant of the snapshot shown (epoch ms), to list its users. */
-  @Property({ type: 'bigint', nullable: true })
-  snapshotAt?: string | null;
+  /** The instant of the snapshot shown (epoch ms), to list its users; null on estimate days. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  snapshotAt!: number | null;
 }
+
+/** A view day as computed and shown, whatever its instance and generation. */
+export type ViewDay = Omit<ViewDayRow, 'instanceId' | 'generation'>;

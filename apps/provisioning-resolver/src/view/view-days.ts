@@ -1,9 +1,11 @@
+import type { ConnectionKind } from '@org/contracts';
 import { dayOf } from '@org/days';
+import type { ViewDay } from './view-day.entity';
+
+export type { ConnectionKind, ViewDay };
 
 // R8–R14 in one place: what the view shows on each day of an instance, computed from the
 // facts alone (R15) — never from the order in which they arrived.
-
-export type ConnectionKind = 'provisioning' | 'engagement';
 
 /** A snapshot whose content is stored: its instant (epoch ms) and the seats it showed (R13). */
 export interface SnapshotSeats {
@@ -33,20 +35,6 @@ export interface InstanceFacts {
   ssoActivity: Map<number, number>;
   /** The day of the instance's first login of any kind; null while it has none. */
   firstLoginDay: number | null;
-}
-
-export interface ViewDay {
-  day: number;
-  source: 'connector' | 'sso_estimate';
-  connectionId: string | null;
-  connectionKind: ConnectionKind | null;
-  provisionedUsers: number;
-  tiers: Record<string, number> | null;
-  activeUsers: number | null;
-  staleDays: number | null;
-  awaitingFirstSync: boolean;
-  /** The snapshot shown, to list its users; null on estimate days. */
-  snapshotAt: number | null;
 }
 
 interface Governed {

@@ -1,4 +1,6 @@
+import { OptionalProps } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { DayType } from '@org/database';
 
 /**
  * Which generation of an instance's view readers see, which days it holds, and the rebuild
@@ -6,6 +8,9 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
  */
 @Entity({ tableName: 'view_state' })
 export class ViewState {
+  [OptionalProps]?:
+    'generation' | 'rebuildGeneration' | 'rebuildCursor' | 'rebuildProgress' | 'rebuildReason' | 'rebuildConnectionId';
+
   @PrimaryKey({ type: 'uuid' })
   instanceId!: string;
 
@@ -15,24 +20,26 @@ export class ViewState {
   @Property({ type: 'integer', default: 1 })
   generation!: number;
 
-  @Property({ type: 'date' })
-  firstDay!: string;
+  /** The view holds the days firstDay..lastDay (none while lastDay < firstDay). */
+  @Property({ type: DayType })
+  firstDay!: number;
 
-  @Property({ type: 'date' })
-  lastDay!: string;
+  @Property({ type: DayType })
+  lastDay!: number;
 
   @Property({ type: 'integer', nullable: true })
-  rebuildGeneration?: number | null;
+  rebuildGeneration!: number | null;
 
-  @Property({ type: 'date', nullable: true })
-  rebuildCursor?: string | null;
+  /** The next day the rebuild computes. */
+  @Property({ type: DayType, nullable: true })
+  rebuildCursor!: number | null;
 
   @Property({ type: 'double', default: 0 })
   rebuildProgress!: number;
 
   @Property({ type: 'text', nullable: true })
-  rebuildReason?: string | null;
+  rebuildReason!: string | null;
 
   @Property({ type: 'uuid', nullable: true })
-  rebuildConnectionId?: string | null;
+  rebuildConnectionId!: string | null;
 }

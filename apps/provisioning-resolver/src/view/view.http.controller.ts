@@ -2,15 +2,15 @@ import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { dayUsersQuery, idSchema, viewRangeQuery } from '@org/contracts';
-import { query } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { NotFoundError, parseQuery, parseRequest, ValidationError } from '@org/errors';
 import { TenantId } from '@org/service';
 import { z } from 'zod';
+import { ConnectionFact } from '../fact/connection-fact.entity';
 import { estimateAccuracy } from './estimate-accuracy';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
-import { readViewDays, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
-import { rebuildOf } from './refresh-view';
+import { readViewDays, shownDay, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
+import { rebuildOf } from './view-writer';
 import { type ViewDay, viewDays } from './view-days';
 
 /** SPEC §5: at most this many days in one answer. */
@@ -44,7 +44,7 @@ export class ViewHttpController {
     return this.read(async (em) => {
       const { from, to } = await dayRange(em, tenantId, range);
       const { state, days } = await readViewDays(em, tenantId, instance, from, to);
-      return { instanceId: instance, rebuild: rebuildOf(state), days: days.map(dayView) };
+      return { instanceId: instance, rebuild: rebuildOf(state), days: days.map(shownDay) };
     });
   }
 
@@ -84,26 +84,23 @@ export class ViewHttpController {
   deletePreview(@TenantId() tenantId: string, @Param('id') id: string) {
     const connectionId = knownId('connection', id);
     return this.read(async (em) => {
-      const [connection] = await query<{
-        instance_id: string;
-        purged: boolean;
-        periods: Array<{ from: string; to: string | null }>;
-      }>(em, `select instance_id, purged, periods from connection_fact where connection_id = ? and tenant_id = ?`, [
-        connectionId,
-        tenantId,
-      ]);
+      const connection = await em.findOne(
+        ConnectionFact,
+        { connectionId, tenantId },
+        { fields: ['instanceId', 'purged', 'periods'], disableIdentityMap: true },
+      );
       if (!connection) throw new NotFoundError('connection', connectionId);
       if (connection.purged || !connection.periods.length) return { connectionId, days: [] };
       const timeZone = await timeZoneOf(em, tenantId);
       const today = dayOf(Date.now(), timeZone);
-      const state = await viewStateOf(em, tenantId, connection.instance_id);
+      const state = await viewStateOf(em, tenantId, connection.instanceId);
       const first = dayOf(Date.parse(connection.periods[0].from), timeZone);
       const last = Math.min(today, Math.max(...connection.periods.map((p) => periodLastDay(p, timeZone, today))));
       if (!state || first > last) return { connectionId, days: [] };
-      const { days: before } = await readViewDays(em, tenantId, connection.instance_id, first, last);
+      const { days: before } = await readViewDays(em, tenantId, connection.instanceId, first, last);
       const facts = await loadInstanceFacts(
         em,
-        { instanceId: connection.instance_id, tenantId, generation: 'serving', without: connectionId },
+        { instanceId: connection.instanceId, tenantId, generation: 'serving', without: connectionId },
         first,
         last,
       );
@@ -149,18 +146,6 @@ async function dayRange(em: EntityManager, tenantId: string, range: { from?: str
   }
   return { from, to };
 }
-
-const dayView = (d: ViewDay) => ({
-  day: dayToIso(d.day),
-  source: d.source,
-  connectionId: d.connectionId,
-  connectionKind: d.connectionKind,
-  provisionedUsers: d.provisionedUsers,
-  tiers: d.tiers,
-  activeUsers: d.activeUsers,
-  staleDays: d.staleDays,
-  awaitingFirstSync: d.awaitingFirstSync,
-});
 
 const summaryOf = (d: ViewDay) => ({ source: d.source, provisionedUsers: d.provisionedUsers });
 
