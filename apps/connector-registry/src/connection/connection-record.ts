@@ -1,43 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  type ConnectionKind,
-  type ConnectionStatus,
-  instanceKey,
-  type RegistryConnectionEvent,
-  TOPICS,
-} from '@org/contracts';
-import { query } from '@org/database';
+import { instanceKey, type RegistryConnectionEvent, TOPICS } from '@org/contracts';
 import { NotFoundError } from '@org/errors';
 import type { OutgoingEvent } from '@org/kafka';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ConnectionPeriod } from './connection-period.entity';
+import { Connection } from './connection.entity';
 
-export interface ConnectionRecord {
-  id: string;
-  tenantId: string;
-  instanceId: string;
-  appKey: string;
-  kind: ConnectionKind;
-  vendor: string;
-  supportsLicenseTiers: boolean;
-  status: ConnectionStatus;
-  createdAt: Date;
-  changedAt: Date;
-  periods: Array<{ from: Date; to: Date | null }>;
-}
-
-interface Row {
-  id: string;
-  tenant_id: string;
-  instance_id: string;
-  app_key: string;
-  kind: ConnectionKind;
-  vendor: string;
-  supports_license_tiers: boolean;
-  status: ConnectionStatus;
-  created_at: Date;
-  changed_at: Date;
-  periods: Array<{ from: string; to: string | null }>;
+/** A connection with its connected periods, oldest first. */
+export interface ConnectionRecord extends Connection {
+  periods: Array<Pick<ConnectionPeriod, 'from' | 'to'>>;
 }
 
 const uuid = z.uuid();
@@ -46,26 +18,22 @@ export const isUuid = (id: string) => uuid.safeParse(id).success;
 /** Connections of a tenant with their periods; another tenant's id is as unknown as a wrong one. */
 export async function connectionsOf(em: EntityManager, tenantId: string, id?: string): Promise<ConnectionRecord[]> {
   if (id !== undefined && !isUuid(id)) return [];
-  const rows = await query<Row>(
-    em,
-    `select c.*, coalesce(
-       (select json_agg(json_build_object('from', p."from", 'to', p."to") order by p."from")
-        from connection_period p where p.connection_id = c.id), '[]') as periods
-     from connection c where c.tenant_id = ? ${id ? 'and c.id = ?' : ''} order by c.created_at, c.id`,
-    id ? [tenantId, id] : [tenantId],
+  const connections = await em.find(Connection, id === undefined ? { tenantId } : { tenantId, id }, {
+    orderBy: { createdAt: 'asc', id: 'asc' },
+  });
+  return withPeriods(em, connections);
+}
+
+/** These connections, each with its periods read now. */
+export async function withPeriods(em: EntityManager, connections: Connection[]): Promise<ConnectionRecord[]> {
+  const periods = await em.find(
+    ConnectionPeriod,
+    { connectionId: connections.map((c) => c.id) },
+    { orderBy: { from: 'asc' } },
   );
-  return rows.map((r) => ({
-    id: r.id,
-    tenantId: r.tenant_id,
-    instanceId: r.instance_id,
-    appKey: r.app_key,
-    kind: r.kind,
-    vendor: r.vendor,
-    supportsLicenseTiers: r.supports_license_tiers,
-    status: r.status,
-    createdAt: new Date(r.created_at),
-    changedAt: new Date(r.changed_at),
-    periods: r.periods.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
+  return connections.map((c) => ({
+    ...c,
+    periods: periods.filter((p) => p.connectionId === c.id).map(({ from, to }) => ({ from, to })),
   }));
 }
 

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { effectiveAtOf } from './effective-at';
 
-// An EntityManager whose one query answers the instance's latest lifecycle change.
+// An EntityManager whose one query answers the connection with the instance's latest lifecycle change.
 const emWithLatest = (at: Date | null) =>
   ({
-    getTransactionContext: () => ({ executeQuery: async () => ({ rows: [{ at }] }) }),
+    findOne: async () => (at ? { changedAt: at } : null),
   }) as unknown as EntityManager;
 
 describe('effectiveAtOf', () => {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@org/database';
 import { DomainError } from '@org/errors';
+import { Connection } from './connection.entity';
 
 // Clocks of the caller and this service differ a little: "now" plus this is still not the future.
 const CLOCK_SKEW_MS = 5_000;
@@ -21,12 +21,8 @@ export async function effectiveAtOf(
       `effectiveAt ${new Date(effectiveAt).toISOString()} lies in the future`,
     );
   }
-  const [latest] = await query<{ at: Date | null }>(
-    em,
-    'select max(changed_at) as at from connection where instance_id = ?',
-    [instanceId],
-  );
-  const latestMs = latest.at ? new Date(latest.at).getTime() : null;
+  const latest = await em.findOne(Connection, { instanceId }, { orderBy: { changedAt: 'desc' } });
+  const latestMs = latest ? latest.changedAt.getTime() : null;
   // "Now" never lies before a change committed meanwhile (a concurrent command read later than
   // this one's clock): the command then meets the instance as that change left it.
   if (!effectiveAt) return new Date(Math.max(now, latestMs ?? now));

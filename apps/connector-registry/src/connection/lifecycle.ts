@@ -1,9 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { ConnectionStatus, RegistryConnectionEvent } from '@org/contracts';
-import { query } from '@org/database';
 import { NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
-import { type ConnectionRecord, connectionEvent, connectionOf, isUuid } from './connection-record';
+import { type ConnectionRecord, connectionEvent, isUuid, withPeriods } from './connection-record';
+import { Connection } from './connection.entity';
 import { constraintRefusal, effectiveAtOf } from './effective-at';
 
 /**
@@ -23,18 +23,21 @@ export async function changeConnection(
 ): Promise<ConnectionRecord> {
   try {
     return await em.transactional(async (tx) => {
-      // Lock first, then read: a concurrent change is seen whole. Another tenant's id is a 404.
-      const [locked] = isUuid(id)
-        ? await query(tx, 'select 1 from connection where id = ? and tenant_id = ? for update', [id, tenantId])
-        : [];
+      // Read under the row lock (for update), periods after: a concurrent change is seen whole.
+      // Another tenant's id is a 404.
+      const locked = isUuid(id)
+        ? await tx.findOne(Connection, { id, tenantId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+        : null;
       if (!locked) throw new NotFoundError('connection', id);
-      const connection = await connectionOf(tx, tenantId, id);
+      const [connection] = await withPeriods(tx, [locked]);
       const status = transition(connection);
       if (status === 'unchanged') return connection;
       const at = await effectiveAtOf(tx, connection.instanceId, effectiveAt);
       await write(connection, at, tx);
-      await query(tx, 'update connection set status = ?, changed_at = ? where id = ?', [status, at.toISOString(), id]);
-      const changed = await connectionOf(tx, tenantId, id);
+      locked.status = status;
+      locked.changedAt = at;
+      await tx.flush();
+      const [changed] = await withPeriods(tx, [locked]);
       await addToOutbox(tx, [connectionEvent(eventType, changed)]);
       return changed;
     });

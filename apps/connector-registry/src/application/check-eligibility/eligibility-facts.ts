@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@org/database';
+import { Connection } from '../../connection/connection.entity';
+import { KnownInstance } from '../../sso-instance/known-instance.entity';
+import { KnownSsoConnection } from '../../sso-instance/known-sso-connection.entity';
 import type { EligibilityFacts } from './eligibility';
 
 /** The facts of R4–R7 for one tenant and application, from what sso-ingest announced and the connections. */
@@ -8,27 +10,22 @@ export async function eligibilityFactsOf(
   tenantId: string,
   appKey: string,
 ): Promise<EligibilityFacts> {
-  const [sso] = await query<{ any: boolean }>(
-    em,
-    'select exists(select 1 from known_sso_connection where tenant_id = ? and not removed) as any',
-    [tenantId],
+  const ssoConnections = await em.find(KnownSsoConnection, { tenantId, removed: false });
+  const instances = await em.find(
+    KnownInstance,
+    { tenantId, appKey, ssoConnectionId: ssoConnections.map((s) => s.id) },
+    { orderBy: { id: 'asc' } },
   );
-  const instances = await query<{ id: string; has_non_social_logins: boolean; connected: boolean }>(
-    em,
-    `select i.id, i.has_non_social_logins,
-            exists(select 1 from connection c where c.instance_id = i.id and c.status <> 'deleted') as connected
-     from known_instance i
-     join known_sso_connection s on s.id = i.sso_connection_id and s.tenant_id = i.tenant_id and not s.removed
-     where i.tenant_id = ? and i.app_key = ?
-     order by i.id`,
-    [tenantId, appKey],
-  );
+  const connected = await em.find(Connection, {
+    instanceId: instances.map((i) => i.id),
+    status: { $ne: 'deleted' },
+  });
   return {
-    hasSsoConnection: sso.any,
+    hasSsoConnection: ssoConnections.length > 0,
     instances: instances.map((i) => ({
       instanceId: i.id,
-      hasNonSocialLogins: i.has_non_social_logins,
-      connected: i.connected,
+      hasNonSocialLogins: i.hasNonSocialLogins,
+      connected: connected.some((c) => c.instanceId === i.id),
     })),
   };
 }

@@ -1,21 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get } from '@nestjs/common';
 import { TenantId } from '@org/service';
-import { query } from '@org/database';
-
-interface InstanceRow {
-  id: string;
-  sso_connection_id: string;
-  sso_app_id: string;
-  app_key: string;
-  app_name: string;
-  has_non_social_logins: boolean;
-  last_login_at: Date | null;
-  connection_id: string | null;
-  kind: string | null;
-  vendor: string | null;
-  status: string | null;
-}
+import { Connection } from '../../connection/connection.entity';
+import { KnownInstance } from '../../sso-instance/known-instance.entity';
+import { KnownSsoConnection } from '../../sso-instance/known-sso-connection.entity';
 
 /** Applications of the tenant with their SSO instances (SPEC §5); instances of removed SSO connections are gone. */
 @Controller('v1/applications')
@@ -24,26 +12,29 @@ export class ListApplicationsHttpController {
 
   @Get()
   async list(@TenantId() tenantId: string) {
-    const rows = await query<InstanceRow>(
-      this.em,
-      `select i.*, c.id as connection_id, c.kind, c.vendor, c.status
-       from known_instance i
-       left join connection c on c.instance_id = i.id and c.status <> 'deleted'
-       join known_sso_connection s on s.id = i.sso_connection_id and s.tenant_id = i.tenant_id and not s.removed
-       where i.tenant_id = ?
-       order by i.app_key, i.app_name, i.sso_connection_id, i.sso_app_id`,
-      [tenantId],
+    const ssoConnections = await this.em.find(KnownSsoConnection, { tenantId, removed: false });
+    const instances = await this.em.find(
+      KnownInstance,
+      { tenantId, ssoConnectionId: ssoConnections.map((s) => s.id) },
+      { orderBy: { appKey: 'asc', appName: 'asc', ssoConnectionId: 'asc', ssoAppId: 'asc' } },
     );
+    // At most one per instance is not deleted (R6).
+    const connections = await this.em.find(Connection, {
+      instanceId: instances.map((i) => i.id),
+      status: { $ne: 'deleted' },
+    });
+    const connectionOf = new Map(connections.map((c) => [c.instanceId, c]));
     const byApp = new Map<string, { appKey: string; appName: string; instances: unknown[] }>();
-    for (const r of rows) {
-      if (!byApp.has(r.app_key)) byApp.set(r.app_key, { appKey: r.app_key, appName: r.app_name, instances: [] });
-      byApp.get(r.app_key)!.instances.push({
-        instanceId: r.id,
-        ssoConnectionId: r.sso_connection_id,
-        ssoAppId: r.sso_app_id,
-        hasNonSocialLogins: r.has_non_social_logins,
-        lastLoginAt: r.last_login_at ? new Date(r.last_login_at).toISOString() : null,
-        connection: r.connection_id ? { id: r.connection_id, kind: r.kind, vendor: r.vendor, status: r.status } : null,
+    for (const i of instances) {
+      if (!byApp.has(i.appKey)) byApp.set(i.appKey, { appKey: i.appKey, appName: i.appName, instances: [] });
+      const c = connectionOf.get(i.id);
+      byApp.get(i.appKey)!.instances.push({
+        instanceId: i.id,
+        ssoConnectionId: i.ssoConnectionId,
+        ssoAppId: i.ssoAppId,
+        hasNonSocialLogins: i.hasNonSocialLogins,
+        lastLoginAt: i.lastLoginAt?.toISOString() ?? null,
+        connection: c ? { id: c.id, kind: c.kind, vendor: c.vendor, status: c.status } : null,
       });
     }
     return { items: [...byApp.values()] };

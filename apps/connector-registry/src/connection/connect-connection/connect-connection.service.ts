@@ -1,12 +1,15 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, sql } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { query } from '@org/database';
 import { DomainError, NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
 import { randomUUID } from 'node:crypto';
 import { refusalOf } from '../../application/check-eligibility/eligibility';
 import { eligibilityFactsOf } from '../../application/check-eligibility/eligibility-facts';
+import { KnownInstance } from '../../sso-instance/known-instance.entity';
+import { KnownSsoConnection } from '../../sso-instance/known-sso-connection.entity';
+import { ConnectionPeriod } from '../connection-period.entity';
 import { type ConnectionRecord, connectionEvent, connectionOf } from '../connection-record';
+import { Connection } from '../connection.entity';
 import { constraintRefusal, effectiveAtOf } from '../effective-at';
 import type { ConnectConnectionRequest } from '@org/contracts';
 
@@ -22,41 +25,32 @@ export class ConnectConnectionService {
   async connect(tenantId: string, input: ConnectConnectionRequest): Promise<ConnectionRecord> {
     try {
       return await this.em.transactional(async (em) => {
-        const [instance] = await query<{ app_key: string }>(
-          em,
-          `select i.app_key from known_instance i
-           join known_sso_connection s on s.id = i.sso_connection_id and not s.removed
-           where i.id = ? and i.tenant_id = ?`,
-          [input.instanceId, tenantId],
-        );
+        const known = await em.findOne(KnownInstance, { id: input.instanceId, tenantId });
+        // An instance of a removed SSO connection is as unknown as a wrong id.
+        const instance =
+          known && (await em.count(KnownSsoConnection, { id: known.ssoConnectionId, removed: false })) ? known : null;
         // SPEC §3 order: no SSO connection at all comes before an unknown instance.
-        const facts = await eligibilityFactsOf(em, tenantId, instance?.app_key ?? '');
+        const facts = await eligibilityFactsOf(em, tenantId, instance?.appKey ?? '');
         if (!facts.hasSsoConnection) throw new DomainError('NO_SSO_CONNECTION', refusalMessages.NO_SSO_CONNECTION);
         if (!instance) throw new NotFoundError('instance', input.instanceId);
         const refusal = refusalOf(facts, input.instanceId);
         if (refusal) throw new DomainError(refusal, refusalMessages[refusal] ?? refusal);
         const at = await effectiveAtOf(em, input.instanceId, input.effectiveAt);
-        const id = randomUUID();
-        await query(
-          em,
-          `insert into connection (id, tenant_id, instance_id, app_key, kind, vendor, supports_license_tiers, status, created_at, changed_at)
-           values (?, ?, ?, ?, ?, ?, ?, 'connected', now(), ?)`,
-          [
-            id,
-            tenantId,
-            input.instanceId,
-            instance.app_key,
-            input.kind,
-            input.vendor,
-            input.supportsLicenseTiers,
-            at.toISOString(),
-          ],
-        );
-        await query(em, 'insert into connection_period (connection_id, instance_id, "from") values (?, ?, ?)', [
-          id,
-          input.instanceId,
-          at.toISOString(),
-        ]);
+        // One statement each, in this order: of two concurrent connects, the loser fails on the
+        // connection's unique index (INSTANCE_ALREADY_CONNECTED) before its period could overlap.
+        const id = await em.insert(Connection, {
+          id: randomUUID(),
+          tenantId,
+          instanceId: input.instanceId,
+          appKey: instance.appKey,
+          kind: input.kind,
+          vendor: input.vendor,
+          supportsLicenseTiers: input.supportsLicenseTiers,
+          status: 'connected',
+          createdAt: sql.now(),
+          changedAt: at,
+        });
+        await em.insert(ConnectionPeriod, { connectionId: id, instanceId: input.instanceId, from: at });
         const connection = await connectionOf(em, tenantId, id);
         await addToOutbox(em, [connectionEvent('connection.connected', connection)]);
         return connection;

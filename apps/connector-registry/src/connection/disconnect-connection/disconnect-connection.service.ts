@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { query } from '@org/database';
 import { DomainError } from '@org/errors';
+import { ConnectionPeriod } from '../connection-period.entity';
 import type { ConnectionRecord } from '../connection-record';
 import { changeConnection } from '../lifecycle';
 
@@ -23,10 +23,7 @@ export class DisconnectConnectionService {
         return 'disconnected';
       },
       async (c, at, em) => {
-        await query(em, 'update connection_period set "to" = ? where connection_id = ? and "to" is null', [
-          at.toISOString(),
-          c.id,
-        ]);
+        await em.nativeUpdate(ConnectionPeriod, { connectionId: c.id, to: null }, { to: at });
       },
     );
   }

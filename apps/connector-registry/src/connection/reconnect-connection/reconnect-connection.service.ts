@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { query } from '@org/database';
 import { DomainError } from '@org/errors';
+import { ConnectionPeriod } from '../connection-period.entity';
 import type { ConnectionRecord } from '../connection-record';
 import { changeConnection } from '../lifecycle';
 
@@ -23,11 +23,7 @@ export class ReconnectConnectionService {
         return 'connected';
       },
       async (c, at, em) => {
-        await query(em, 'insert into connection_period (connection_id, instance_id, "from") values (?, ?, ?)', [
-          c.id,
-          c.instanceId,
-          at.toISOString(),
-        ]);
+        await em.insert(ConnectionPeriod, { connectionId: c.id, instanceId: c.instanceId, from: at });
       },
     );
   }

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { SsoInstancesEvent } from '@org/contracts';
-import { query } from '@org/database';
+import type { SsoInstanceChangedEvent, SsoInstancesEvent } from '@org/contracts';
+import { query, tableOf } from '@org/database';
+import { KnownInstance } from '../known-instance.entity';
+import { KnownSsoConnection } from '../known-sso-connection.entity';
 
 /**
  * Keeps the registry's copy of SSO connections and instances. Idempotent by natural key,
@@ -14,43 +16,55 @@ export class RecordSsoInstancesService {
     for (const e of events) {
       switch (e.type) {
         case 'sso.connection.created':
-          await query(
-            em,
-            `insert into known_sso_connection (id, tenant_id, removed) values (?, ?, false) on conflict (id) do nothing`,
-            [e.data.ssoConnectionId, e.tenantId],
-          );
+          // Insert-or-ignore, not em.upsert: a removal recorded earlier must stay.
+          await em
+            .createQueryBuilder(KnownSsoConnection)
+            .insert({ id: e.data.ssoConnectionId, tenantId: e.tenantId, removed: false })
+            .onConflict('id')
+            .ignore()
+            .execute();
           break;
         case 'sso.connection.removed':
-          await query(
-            em,
-            `insert into known_sso_connection (id, tenant_id, removed) values (?, ?, true)
-             on conflict (id) do update set removed = true`,
-            [e.data.ssoConnectionId, e.tenantId],
-          );
+          await em
+            .createQueryBuilder(KnownSsoConnection)
+            .insert({ id: e.data.ssoConnectionId, tenantId: e.tenantId, removed: true })
+            .onConflict('id')
+            .merge(['removed'])
+            .execute();
           break;
         case 'sso.instance.changed':
-          await query(
-            em,
-            `insert into known_instance (id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name, has_non_social_logins, last_login_at)
-             values (?, ?, ?, ?, ?, ?, ?, ?)
-             on conflict (id) do update set
-               app_key = excluded.app_key,
-               app_name = excluded.app_name,
-               has_non_social_logins = known_instance.has_non_social_logins or excluded.has_non_social_logins,
-               last_login_at = greatest(known_instance.last_login_at, excluded.last_login_at)`,
-            [
-              e.data.instanceId,
-              e.tenantId,
-              e.data.ssoConnectionId,
-              e.data.ssoAppId,
-              e.data.appKey,
-              e.data.appName,
-              e.data.hasNonSocialLogins,
-              e.data.lastLoginAt,
-            ],
-          );
+          await recordInstance(em, e);
           break;
       }
     }
   }
+}
+
+// Stays raw: the update merges with the stored row (OR, greatest), which em.upsert cannot say.
+async function recordInstance(em: EntityManager, { tenantId, data }: SsoInstanceChangedEvent) {
+  const row: Record<keyof KnownInstance, unknown> = {
+    id: data.instanceId,
+    tenantId,
+    ssoConnectionId: data.ssoConnectionId,
+    ssoAppId: data.ssoAppId,
+    appKey: data.appKey,
+    appName: data.appName,
+    hasNonSocialLogins: data.hasNonSocialLogins,
+    lastLoginAt: data.lastLoginAt,
+  };
+  const props = Object.keys(row) as Array<keyof KnownInstance>;
+  const t = tableOf(em, KnownInstance);
+  const [appKey, appName, logins, lastLogin] = (
+    ['appKey', 'appName', 'hasNonSocialLogins', 'lastLoginAt'] as const
+  ).map((p) => t.column(p));
+  await query(
+    em,
+    `insert into ${t.name} (${t.columns(props)}) values (${props.map(() => '?').join(', ')})
+     on conflict (${t.column('id')}) do update set
+       ${appKey} = excluded.${appKey},
+       ${appName} = excluded.${appName},
+       ${logins} = ${t.name}.${logins} or excluded.${logins},
+       ${lastLogin} = greatest(${t.name}.${lastLogin}, excluded.${lastLogin})`,
+    props.map((p) => row[p]),
+  );
 }
