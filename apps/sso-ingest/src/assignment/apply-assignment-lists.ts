@@ -1,12 +1,15 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { instanceIdOf, type SsoAssignmentsEvent } from '@org/contracts';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
 import { applyList, assemblePages, type AssignmentList } from '../estimate/assignment-lists';
 import { dateMultirangeOf, dayOf, dayRangesOf } from '@org/days';
 import type { DeriveEstimatesService } from '../estimate/derive-estimates.service';
+import { SsoInstance } from '../instance/sso-instance.entity';
 import { settingsOf } from '../tenant/tenant-settings';
-
-type User = { userId: string; email: string };
+import { AssignmentListRow } from './assignment-list.entity';
+import { AssignmentMembership } from './assignment-membership.entity';
+import { AssignmentPage } from './assignment-page.entity';
 
 /**
  * Stores assignment pages, and applies each sync whose pages are all in — atomically, in
@@ -20,10 +23,13 @@ export async function recordAssignmentPages(
 ): Promise<void> {
   if (!pages.length) return;
   const instanceOf = (e: SsoAssignmentsEvent) => instanceIdOf(e.tenantId, e.data.ssoConnectionId, e.data.ssoAppId);
+  const stored = tableOf(em, AssignmentPage);
+  const columns = ['instanceId', 'syncId', 'page', 'tenantId', 'pageCount', 'asOf', 'users'] as const;
+  // Raw: a bulk `unnest` insert, the shape npm run bench -- ingest keeps raw for logins (it sends no pages).
   await query(
     em,
-    `insert into assignment_page (instance_id, sync_id, page, tenant_id, page_count, as_of, users)
-     select * from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::int[], ?::timestamptz[], ?::jsonb[])
+    `insert into ${stored.name} (${stored.columns(columns)})
+     select * from unnest(${stored.arrayParameters(columns)})
      on conflict do nothing`,
     [
       pages.map(instanceOf),
@@ -49,52 +55,45 @@ async function applyIfComplete(
   sync: { instanceId: string; tenantId: string; syncId: string },
   estimates: DeriveEstimatesService,
 ): Promise<void> {
-  const stored = await query<{ page: number; page_count: number; as_of: Date; users: User[] }>(
-    em,
-    'select page, page_count, as_of, users from assignment_page where instance_id = ? and sync_id = ?',
-    [sync.instanceId, sync.syncId],
-  );
-  const users = assemblePages(stored.map((p) => ({ page: p.page, pageCount: p.page_count, users: p.users })));
+  const stored = await em.find(AssignmentPage, { instanceId: sync.instanceId, syncId: sync.syncId });
+  const users = assemblePages(stored);
   if (!users) return;
-  await query(em, 'select id from sso_instance where id = ? for update', [sync.instanceId]);
+  await em.findOne(SsoInstance, sync.instanceId, { lockMode: LockMode.PESSIMISTIC_WRITE });
   const { timeZone } = (await settingsOf(em, [sync.tenantId])).get(sync.tenantId)!;
-  const asOf = new Date(stored[0].as_of).getTime();
+  const asOf = stored[0].asOf.getTime();
   const list: AssignmentList = { day: dayOf(asOf, timeZone), asOf, syncId: sync.syncId };
 
-  const lists = (
-    await query<{ day: number; as_of: Date; sync_id: string }>(
-      em,
-      'select day, as_of, sync_id from assignment_list where instance_id = ?',
-      [sync.instanceId],
-    )
-  ).map((l) => ({ day: l.day, asOf: new Date(l.as_of).getTime(), syncId: l.sync_id }));
-  const memberRows = await query<{ user_id: string; email: string; ranges: string }>(
-    em,
-    'select user_id, email, ranges::text from assignment_membership where instance_id = ?',
-    [sync.instanceId],
-  );
-  const members = new Map(memberRows.map((m) => [m.user_id, dayRangesOf(m.ranges)]));
-  const emails = new Map(memberRows.map((m) => [m.user_id, m.email]));
+  const lists = (await em.find(AssignmentListRow, { instanceId: sync.instanceId })).map((l) => ({
+    day: l.day,
+    asOf: l.asOf.getTime(),
+    syncId: l.syncId,
+  }));
+  const memberRows = await em.find(AssignmentMembership, { instanceId: sync.instanceId });
+  const members = new Map(memberRows.map((m) => [m.userId, dayRangesOf(m.ranges)]));
+  const emails = new Map(memberRows.map((m) => [m.userId, m.email]));
   for (const u of users) emails.set(u.userId, u.email);
 
   const result = applyList(lists, members, list, new Set(users.map((u) => u.userId)));
-  await query(em, 'delete from assignment_page where instance_id = ? and sync_id = ?', [sync.instanceId, sync.syncId]);
+  await em.nativeDelete(AssignmentPage, { instanceId: sync.instanceId, syncId: sync.syncId });
   if (!result) return; // superseded by a later list of the same day, or this list again
 
-  await query(
-    em,
-    `insert into assignment_list (instance_id, day, as_of, sync_id) values (?, ?, ?, ?)
-     on conflict (instance_id, day) do update set as_of = excluded.as_of, sync_id = excluded.sync_id`,
-    [sync.instanceId, list.day, new Date(asOf).toISOString(), list.syncId],
-  );
+  await em.upsert(AssignmentListRow, {
+    instanceId: sync.instanceId,
+    day: list.day,
+    asOf: new Date(asOf),
+    syncId: list.syncId,
+  });
   const changed = [...result.changed].filter(
     ([user, ranges]) => JSON.stringify(ranges) !== JSON.stringify(members.get(user) ?? []),
   );
   if (changed.length) {
+    const memberships = tableOf(em, AssignmentMembership);
+    const written = ['userId', 'email', 'ranges'] as const;
+    // Raw: a bulk `unnest` upsert of day multiranges, as writeEstimates (npm run bench -- ingest).
     await query(
       em,
-      `insert into assignment_membership (instance_id, user_id, email, ranges)
-       select ?, * from unnest(?::text[], ?::text[], ?::datemultirange[])
+      `insert into ${memberships.name} (${memberships.columns(['instanceId', ...written])})
+       select ?, * from unnest(${memberships.arrayParameters(written)})
        on conflict (instance_id, user_id) do update set email = excluded.email, ranges = excluded.ranges`,
       [
         sync.instanceId,

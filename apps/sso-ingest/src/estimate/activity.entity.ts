@@ -1,3 +1,4 @@
+import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** Per instance and day: users with a non-social login that day (R14's active users without engagement data). */
@@ -22,8 +23,8 @@ export class Activity {
   activeUsers!: number;
 
   @Property({ type: 'integer', default: 1 })
-  version!: number;
+  version!: Opt<number>;
 
   @Property({ type: 'integer', default: 0 })
-  publishedVersion!: number;
+  publishedVersion!: Opt<number>;
 }

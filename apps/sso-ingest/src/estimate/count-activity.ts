@@ -1,5 +1,7 @@
+import { sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
+import { Activity } from './activity.entity';
 
 export interface ActivityChange {
   instanceId: string;
@@ -11,10 +13,13 @@ export interface ActivityChange {
 /** Adds users to the per-day active counts (sso.activity.v1), marking the days to publish. */
 export async function addActivity(em: EntityManager, changes: ActivityChange[]): Promise<void> {
   if (!changes.length) return;
+  const activity = tableOf(em, Activity);
+  const added = ['instanceId', 'day', 'tenantId', 'activeUsers'] as const;
+  // Raw: a bulk `unnest` upsert that adds to the stored counts (npm run bench -- ingest).
   await query(
     em,
-    `insert into activity (instance_id, day, tenant_id, active_users)
-     select * from unnest(?::uuid[], ?::int[], ?::text[], ?::int[])
+    `insert into ${activity.name} (${activity.columns(added)})
+     select * from unnest(${activity.arrayParameters(added)})
      on conflict (instance_id, day) do update
        set active_users = activity.active_users + excluded.active_users, version = activity.version + 1`,
     [
@@ -33,18 +38,17 @@ export async function replaceActivity(
   tenantId: string,
   counts: Map<number, number>,
 ) {
-  await query(
-    em,
-    `with fresh as (select * from unnest(?::int[], ?::int[]) as f(day, active_users)),
-     gone as (
-       update activity a set active_users = 0, version = a.version + 1
-       where a.instance_id = ? and a.active_users <> 0 and not exists (select 1 from fresh f where f.day = a.day)
-     )
-     insert into activity (instance_id, day, tenant_id, active_users)
-     select ?, day, ?, active_users from fresh
-     on conflict (instance_id, day) do update
-       set active_users = excluded.active_users, version = activity.version + 1
-       where activity.active_users <> excluded.active_users`,
-    [[...counts.keys()], [...counts.values()], instanceId, instanceId, tenantId],
+  await em.nativeUpdate(
+    Activity,
+    { instanceId, activeUsers: { $ne: 0 }, day: { $nin: [...counts.keys()] } },
+    { activeUsers: 0, version: sql`version + 1` },
   );
+  if (!counts.size) return;
+  await em
+    .createQueryBuilder(Activity)
+    .insert([...counts].map(([day, activeUsers]) => ({ instanceId, day, tenantId, activeUsers })))
+    .onConflict(['instanceId', 'day'])
+    .merge({ activeUsers: sql`excluded.active_users`, version: sql`activity.version + 1` })
+    .where(sql`activity.active_users <> excluded.active_users`)
+    .execute();
 }

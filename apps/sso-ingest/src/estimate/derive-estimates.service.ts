@@ -1,7 +1,12 @@
+import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
 import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, quarterToMs, sameRanges } from '@org/days';
+import { AssignmentListRow } from '../assignment/assignment-list.entity';
+import { AssignmentMembership } from '../assignment/assignment-membership.entity';
+import { LoginHistory } from '../login/login-history.entity';
+import { Estimate } from './estimate.entity';
 import { estimateRanges, loginRanges } from './estimate-rules';
 
 export interface Pair {
@@ -40,6 +45,7 @@ export const loginDaysOf = (quarters: Iterable<number>, timeZone: string): Set<n
 export class DeriveEstimatesService {
   async refresh(em: EntityManager, pairs: Pair[]): Promise<number> {
     if (!pairs.length) return 0;
+    // Raw: six tables joined on `unnest` for a whole batch of pairs, the bulk shape npm run bench -- ingest keeps raw.
     const facts = await query<PairFacts>(
       em,
       `with p as (select distinct * from unnest(?::uuid[], ?::text[]) as p(instance_id, user_id))
@@ -98,12 +104,12 @@ export class DeriveEstimatesService {
     if (!changed.length) return;
     const withLists = new Set(
       (
-        await query<{ instance_id: string }>(
-          em,
-          'select distinct instance_id from assignment_list where instance_id = any(?::uuid[])',
-          [[...new Set(changed.map((c) => c.instanceId))]],
-        )
-      ).map((r) => r.instance_id),
+        await em
+          .createQueryBuilder(AssignmentListRow)
+          .select('instanceId', true)
+          .where({ instanceId: [...new Set(changed.map((c) => c.instanceId))] })
+          .execute('all')
+      ).map((r) => r.instanceId),
     );
     const direct = changed.filter((c) => !withLists.has(c.instanceId));
     await this.refresh(
@@ -119,14 +125,12 @@ export class DeriveEstimatesService {
 
   /** Every user the instance knows of: from its logins and from its assignment lists. */
   async pairsOfInstance(em: EntityManager, instanceId: string): Promise<Pair[]> {
-    const rows = await query<{ user_id: string }>(
-      em,
-      `select user_id from login_history where instance_id = ?
-       union select user_id from assignment_membership where instance_id = ?
-       union select user_id from estimate where instance_id = ?`,
-      [instanceId, instanceId, instanceId],
-    );
-    return rows.map((r) => ({ instanceId, userId: r.user_id }));
+    const users = (entity: EntityName<{ instanceId: string; userId: string }>) =>
+      em.createQueryBuilder(entity).select('userId').where({ instanceId });
+    const rows = await users(LoginHistory)
+      .union(users(AssignmentMembership), users(Estimate))
+      .execute<Array<{ userId: string }>>('all');
+    return rows.map((r) => ({ instanceId, userId: r.userId }));
   }
 }
 
@@ -139,10 +143,13 @@ async function writeEstimates(
   rows: Array<Pair & { tenantId: string; email: string; ranges: DayRange[] }>,
 ): Promise<void> {
   if (!rows.length) return;
+  const estimates = tableOf(em, Estimate);
+  const written = ['instanceId', 'userId', 'tenantId', 'email', 'ranges'] as const;
+  // Raw: a bulk `unnest` upsert of day multiranges, skipping unchanged rows (npm run bench -- ingest).
   await query(
     em,
-    `insert into estimate (instance_id, user_id, tenant_id, email, ranges)
-     select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::datemultirange[])
+    `insert into ${estimates.name} (${estimates.columns(written)})
+     select * from unnest(${estimates.arrayParameters(written)})
      on conflict (instance_id, user_id) do update
        set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1
        where (estimate.ranges, estimate.email) is distinct from (excluded.ranges, excluded.email)`,

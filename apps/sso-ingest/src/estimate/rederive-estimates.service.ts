@@ -1,7 +1,12 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import { LockMode, sql } from '@mikro-orm/core';
+import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { query } from '@org/database';
 import { PollLoop } from '@org/kafka';
+import { AssignmentListRow } from '../assignment/assignment-list.entity';
+import { AssignmentMembership } from '../assignment/assignment-membership.entity';
+import { SsoInstance } from '../instance/sso-instance.entity';
+import { LoginHistory } from '../login/login-history.entity';
+import { settingsOf } from '../tenant/tenant-settings';
 import { remapLists } from './assignment-lists';
 import { replaceActivity } from './count-activity';
 import { dateMultirangeOf, dayOf, dayRangesOf } from '@org/days';
@@ -34,71 +39,49 @@ export class RederiveEstimatesService implements OnApplicationBootstrap, OnModul
   /** Re-derives one instance whose settings are out of date; returns 1, or 0 when none is. */
   async rederiveNext(): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
-      const [stale] = await query<{ id: string; tenant_id: string; time_zone: string; window_days: number }>(
-        em,
-        `select i.id, i.tenant_id, t.time_zone, t.estimate_window_days as window_days
-         from sso_instance i join tenant_settings t on t.tenant_id = i.tenant_id
-         where (i.derived_time_zone, i.derived_window_days) is distinct from (t.time_zone, t.estimate_window_days)
-         limit 1 for update of i skip locked`,
-      );
+      // Skip locked: concurrent workers each take another instance.
+      const stale = await em
+        .createQueryBuilder(SsoInstance, 'i')
+        .select(['i.id', 'i.tenantId'])
+        .where(
+          sql`exists (select 1 from tenant_settings t where t.tenant_id = i.tenant_id
+            and (t.time_zone, t.estimate_window_days) is distinct from (i.derived_time_zone, i.derived_window_days))`,
+        )
+        .limit(1)
+        .setLockMode(LockMode.PESSIMISTIC_PARTIAL_WRITE)
+        .execute('get');
       if (!stale) return 0;
-      await this.remapAssignmentDays(em, stale.id, stale.time_zone);
-      const logins = await query<{ quarters: number[] }>(
-        em,
-        'select quarters from login_history where instance_id = ?',
-        [stale.id],
-      );
+      const { timeZone, windowDays } = (await settingsOf(em, [stale.tenantId])).get(stale.tenantId)!;
+      await this.remapAssignmentDays(em, stale.id, timeZone);
+      const logins = await em.find(LoginHistory, { instanceId: stale.id }, { fields: ['quarters'] });
       const counts = new Map<number, number>();
       for (const { quarters } of logins) {
-        for (const day of loginDaysOf(quarters, stale.time_zone)) counts.set(day, (counts.get(day) ?? 0) + 1);
+        for (const day of loginDaysOf(quarters, timeZone)) counts.set(day, (counts.get(day) ?? 0) + 1);
       }
-      await replaceActivity(em, stale.id, stale.tenant_id, counts);
+      await replaceActivity(em, stale.id, stale.tenantId, counts);
       await this.estimates.refresh(em, await this.estimates.pairsOfInstance(em, stale.id));
-      await query(em, 'update sso_instance set derived_time_zone = ?, derived_window_days = ? where id = ?', [
-        stale.time_zone,
-        stale.window_days,
-        stale.id,
-      ]);
+      await em.nativeUpdate(SsoInstance, stale.id, { derivedTimeZone: timeZone, derivedWindowDays: windowDays });
       return 1;
     });
   }
 
   /** A list's day is the day of its `asOf` in the tenant's zone: move lists and memberships with it. */
-  private async remapAssignmentDays(em: Parameters<typeof query>[0], instanceId: string, timeZone: string) {
-    const lists = await query<{ day: number; as_of: Date; sync_id: string }>(
-      em,
-      'select day, as_of, sync_id from assignment_list where instance_id = ?',
-      [instanceId],
-    );
+  private async remapAssignmentDays(em: EntityManager, instanceId: string, timeZone: string) {
+    const lists = await em.find(AssignmentListRow, { instanceId });
     if (!lists.length) return;
-    const members = await query<{ user_id: string; ranges: string }>(
-      em,
-      'select user_id, ranges::text from assignment_membership where instance_id = ?',
-      [instanceId],
-    );
+    const members = await em.find(AssignmentMembership, { instanceId });
     const remapped = remapLists(
-      lists.map((l) => ({ day: l.day, asOf: new Date(l.as_of).getTime(), syncId: l.sync_id })),
-      new Map(members.map((m) => [m.user_id, dayRangesOf(m.ranges)])),
+      lists.map((l) => ({ day: l.day, asOf: l.asOf.getTime(), syncId: l.syncId })),
+      new Map(members.map((m) => [m.userId, dayRangesOf(m.ranges)])),
       (asOf) => dayOf(asOf, timeZone),
     );
-    await query(em, 'delete from assignment_list where instance_id = ?', [instanceId]);
-    await query(
-      em,
-      `insert into assignment_list (instance_id, day, as_of, sync_id)
-       select ?, * from unnest(?::int[], ?::timestamptz[], ?::text[])`,
-      [
-        instanceId,
-        remapped.lists.map((l) => l.day),
-        remapped.lists.map((l) => new Date(l.asOf).toISOString()),
-        remapped.lists.map((l) => l.syncId),
-      ],
+    await em.nativeDelete(AssignmentListRow, { instanceId });
+    await em.insertMany(
+      AssignmentListRow,
+      remapped.lists.map((l) => ({ instanceId, day: l.day, asOf: new Date(l.asOf), syncId: l.syncId })),
     );
-    await query(
-      em,
-      `update assignment_membership m set ranges = r.ranges
-       from unnest(?::text[], ?::datemultirange[]) as r(user_id, ranges)
-       where m.instance_id = ? and m.user_id = r.user_id`,
-      [[...remapped.members.keys()], [...remapped.members.values()].map((r) => dateMultirangeOf(r)), instanceId],
-    );
+    for (const m of members) m.ranges = dateMultirangeOf(remapped.members.get(m.userId)!);
+    // Now, not at commit: the estimates are derived from these rows next.
+    await em.flush();
   }
 }

@@ -1,59 +1,68 @@
+import type { EntityClass } from '@mikro-orm/core';
 import { activityKey, estimateKey, newEvent, ssoEventKey, TOPICS, type Topic } from '@org/contracts';
 import { dayRangesOf, dayToIso } from '@org/days';
+import { Activity } from '../estimate/activity.entity';
+import { Estimate } from '../estimate/estimate.entity';
+import { SsoInstance } from '../instance/sso-instance.entity';
 
-/** A table whose rows are their own outbox entries: `version` > `published_version` means unsent. */
-export interface PublishedState {
-  table: string;
-  topic: Topic;
-  message(row: Record<string, unknown>): { key: string; value: object };
+interface Versioned {
+  version: number;
+  publishedVersion: number;
 }
 
-const iso = (t: unknown) => (t ? new Date(t as string).toISOString() : null);
+/** An entity whose rows are their own outbox entries: `version` > `publishedVersion` means unsent. */
+export interface PublishedState<T extends Versioned = Versioned> {
+  entity: EntityClass<T>;
+  topic: Topic;
+  message(row: T): { key: string; value: object };
+}
+
+const published = <T extends Versioned>(state: PublishedState<T>) => state as unknown as PublishedState;
 
 export const PUBLISHED_STATES: PublishedState[] = [
-  {
-    table: 'sso_instance',
+  published({
+    entity: SsoInstance,
     topic: TOPICS.ssoInstances,
     message: (r) => ({
-      key: ssoEventKey(r.tenant_id as string, r.sso_connection_id as string, r.sso_app_id as string),
-      value: newEvent('sso.instance.changed', r.tenant_id as string, {
+      key: ssoEventKey(r.tenantId, r.ssoConnectionId, r.ssoAppId),
+      value: newEvent('sso.instance.changed', r.tenantId, {
         instanceId: r.id,
-        ssoConnectionId: r.sso_connection_id,
-        ssoAppId: r.sso_app_id,
-        appKey: r.app_key,
-        appName: r.app_name,
-        hasNonSocialLogins: r.has_non_social_logins,
-        lastLoginAt: iso(r.last_login_at),
-        firstLoginAt: iso(r.first_login_at),
+        ssoConnectionId: r.ssoConnectionId,
+        ssoAppId: r.ssoAppId,
+        appKey: r.appKey,
+        appName: r.appName,
+        hasNonSocialLogins: r.hasNonSocialLogins,
+        lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
+        firstLoginAt: r.firstLoginAt?.toISOString() ?? null,
       }),
     }),
-  },
-  {
-    table: 'estimate',
+  }),
+  published({
+    entity: Estimate,
     topic: TOPICS.ssoEstimates,
     message: (r) => ({
-      key: estimateKey(r.tenant_id as string, r.instance_id as string, r.user_id as string),
-      value: newEvent('sso.estimate', r.tenant_id as string, {
-        instanceId: r.instance_id,
-        userId: r.user_id,
+      key: estimateKey(r.tenantId, r.instanceId, r.userId),
+      value: newEvent('sso.estimate', r.tenantId, {
+        instanceId: r.instanceId,
+        userId: r.userId,
         email: r.email,
-        intervals: dayRangesOf(r.ranges as string).map((x) => ({
+        intervals: dayRangesOf(r.ranges).map((x) => ({
           from: dayToIso(x.from),
           to: x.to === null ? null : dayToIso(x.to),
         })),
       }),
     }),
-  },
-  {
-    table: 'activity',
+  }),
+  published({
+    entity: Activity,
     topic: TOPICS.ssoActivity,
     message: (r) => ({
-      key: activityKey(r.tenant_id as string, r.instance_id as string, dayToIso(r.day as number)),
-      value: newEvent('sso.activity', r.tenant_id as string, {
-        instanceId: r.instance_id,
-        day: dayToIso(r.day as number),
-        activeUsers: r.active_users,
+      key: activityKey(r.tenantId, r.instanceId, dayToIso(r.day)),
+      value: newEvent('sso.activity', r.tenantId, {
+        instanceId: r.instanceId,
+        day: dayToIso(r.day),
+        activeUsers: r.activeUsers,
       }),
     }),
-  },
+  }),
 ];

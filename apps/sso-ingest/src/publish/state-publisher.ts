@@ -1,6 +1,7 @@
+import { LockMode, sql } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { query } from '@org/database';
+import { tableOf } from '@org/database';
 import { EventProducer, PollLoop } from '@org/kafka';
 import { PUBLISHED_STATES, type PublishedState } from './published-states';
 
@@ -38,10 +39,8 @@ export class StatePublisher implements OnApplicationBootstrap, OnModuleDestroy {
   /** One batch of one table; returns how many rows were sent. */
   async publishBatch(state: PublishedState): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
-      const rows = await query<Record<string, unknown> & { ctid: string }>(
-        em,
-        `select ctid::text, * from ${state.table} where version > published_version limit ${BATCH} for update skip locked`,
-      );
+      const unsent = { version: { $gt: sql.ref(tableOf(em, state.entity).column('publishedVersion')) } };
+      const rows = await em.find(state.entity, unsent, { limit: BATCH, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE });
       if (!rows.length) return 0;
       await this.producer.send(
         state.topic,
@@ -50,9 +49,8 @@ export class StatePublisher implements OnApplicationBootstrap, OnModuleDestroy {
           return { key, value: JSON.stringify(value) };
         }),
       );
-      await query(em, `update ${state.table} set published_version = version where ctid = any(?::tid[])`, [
-        rows.map((r) => r.ctid),
-      ]);
+      // Written at commit, so only once the broker has acked them.
+      for (const row of rows) row.publishedVersion = row.version;
       this.published += rows.length;
       return rows.length;
     });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@org/database';
+import { TenantSettings } from './tenant-settings.entity';
 
 export interface Settings {
   timeZone: string;
@@ -10,11 +10,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = { timeZone: 'UTC', windowDays: 120 };
 
 export async function settingsOf(em: EntityManager, tenantIds: string[]): Promise<Map<string, Settings>> {
-  const rows = await query<{ tenant_id: string; time_zone: string; estimate_window_days: number }>(
-    em,
-    'select tenant_id, time_zone, estimate_window_days from tenant_settings where tenant_id = any(?::text[])',
-    [[...new Set(tenantIds)]],
-  );
-  const found = new Map(rows.map((r) => [r.tenant_id, { timeZone: r.time_zone, windowDays: r.estimate_window_days }]));
+  const rows = await em.find(TenantSettings, { tenantId: [...new Set(tenantIds)] });
+  const found = new Map(rows.map((r) => [r.tenantId, { timeZone: r.timeZone, windowDays: r.estimateWindowDays }]));
   return new Map(tenantIds.map((t) => [t, found.get(t) ?? DEFAULT_SETTINGS]));
 }

@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@org/contracts';
-import { query } from '@org/database';
 import type { EventBatch } from '@org/kafka';
+import { InstanceConnection } from '../instance-connection.entity';
 
 /** Which instances hold a connection that is not deleted: an SSO connection in use cannot be deleted. */
 @Controller()
@@ -11,12 +11,15 @@ export class RecordInstanceConnectionsKafkaController {
   async record(@Payload() batch: EventBatch<typeof TOPICS.registryConnections>): Promise<void> {
     for (const e of batch.events) {
       // `deleted` is final: a late `connected` of the same connection never revives it.
-      await query(
-        batch.em,
-        `insert into instance_connection (connection_id, instance_id, tenant_id, status) values (?, ?, ?, ?)
-         on conflict (connection_id) do update set status = excluded.status
-         where instance_connection.status <> 'deleted'`,
-        [e.data.connectionId, e.data.instanceId, e.tenantId, e.data.status],
+      await batch.em.upsert(
+        InstanceConnection,
+        {
+          connectionId: e.data.connectionId,
+          instanceId: e.data.instanceId,
+          tenantId: e.tenantId,
+          status: e.data.status,
+        },
+        { onConflictMergeFields: ['status'], onConflictWhere: { status: { $ne: 'deleted' } } },
       );
     }
   }

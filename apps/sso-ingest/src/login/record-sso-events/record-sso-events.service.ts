@@ -5,12 +5,9 @@ import type { Rejection } from '@org/kafka';
 import { recordAssignmentPages } from '../../assignment/apply-assignment-lists';
 import { DeriveEstimatesService } from '../../estimate/derive-estimates.service';
 import { recordLogins } from '../record-logins';
-import { query } from '@org/database';
-
-interface KnownConnection {
-  id: string;
-  tenant_id: string;
-}
+import { query, tableOf } from '@org/database';
+import { SsoInstance } from '../../instance/sso-instance.entity';
+import { SsoConnection } from '../../sso-connection/sso-connection.entity';
 
 /**
  * Applies a batch of `sso.events.v1` in bulk: refuses events for unknown or foreign SSO
@@ -63,12 +60,8 @@ export class RecordSsoEventsService {
 
   private async knownConnections(em: EntityManager, events: SsoEvent[]): Promise<Map<string, string>> {
     const ids = [...new Set(events.map((e) => e.data.ssoConnectionId))];
-    const rows = await query<KnownConnection>(
-      em,
-      `select id, tenant_id from sso_connection where id = any(?::uuid[]) and deleted_at is null`,
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.id, r.tenant_id]));
+    const rows = await em.find(SsoConnection, { id: ids, deletedAt: null });
+    return new Map(rows.map((r) => [r.id, r.tenantId]));
   }
 
   /**
@@ -104,13 +97,13 @@ export class RecordSsoEventsService {
       next.set(id, state);
     }
     const states = [...next.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const instances = tableOf(em, SsoInstance);
+    // Raw: a bulk `unnest` upsert that merges each state into the stored one (npm run bench -- ingest).
     await query(
       em,
-      `insert into sso_instance (id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name,
-                                 has_non_social_logins, last_login_at, first_login_at, derived_time_zone, derived_window_days)
+      `insert into ${instances.name} (${instances.columns([...STATE, 'derivedTimeZone', 'derivedWindowDays'])})
        select s.*, coalesce(t.time_zone, 'UTC'), coalesce(t.estimate_window_days, 120)
-       from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::timestamptz[], ?::timestamptz[])
-         as s(id, tenant_id, sso_connection_id, sso_app_id, app_key, app_name, has_non_social_logins, last_login_at, first_login_at)
+       from unnest(${instances.arrayParameters(STATE)}) as s(${instances.columns(STATE)})
        left join tenant_settings t on t.tenant_id = s.tenant_id
        on conflict (id) do update set
          app_key = excluded.app_key,
@@ -125,20 +118,22 @@ export class RecordSsoEventsService {
            sso_instance.has_non_social_logins or excluded.has_non_social_logins,
            greatest(sso_instance.last_login_at, excluded.last_login_at),
            least(sso_instance.first_login_at, excluded.first_login_at))`,
-      [
-        states.map((s) => s.id),
-        states.map((s) => s.tenantId),
-        states.map((s) => s.ssoConnectionId),
-        states.map((s) => s.ssoAppId),
-        states.map((s) => s.appKey),
-        states.map((s) => s.appName),
-        states.map((s) => s.hasNonSocialLogins),
-        states.map((s) => s.lastLoginAt),
-        states.map((s) => s.firstLoginAt),
-      ],
+      STATE.map((property) => states.map((s) => s[property])),
     );
   }
 }
+
+const STATE = [
+  'id',
+  'tenantId',
+  'ssoConnectionId',
+  'ssoAppId',
+  'appKey',
+  'appName',
+  'hasNonSocialLogins',
+  'lastLoginAt',
+  'firstLoginAt',
+] as const;
 
 interface InstanceState {
   id: string;

@@ -1,9 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { query } from '@org/database';
 import { DomainError, NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
+import { InstanceConnection } from '../../instance/instance-connection.entity';
+import { SsoInstance } from '../../instance/sso-instance.entity';
 import { SsoConnection } from '../sso-connection.entity';
 import { ssoConnectionRemoved } from '../sso-connection.events';
 
@@ -20,18 +21,16 @@ export class DeleteSsoConnectionService {
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       if (!connection) throw new NotFoundError('SSO connection', id);
-      const [inUse] = await query<{ connection_id: string }>(
-        em,
-        `select ic.connection_id from instance_connection ic join sso_instance i on i.id = ic.instance_id
-         where i.sso_connection_id = ? and ic.status <> 'deleted' limit 1`,
-        [id],
-      );
+      const inUse = await em.findOne(InstanceConnection, {
+        instanceId: { $in: em.createQueryBuilder(SsoInstance).select('id').where({ ssoConnectionId: id }) },
+        status: { $ne: 'deleted' },
+      });
       if (inUse) {
         throw new DomainError(
           'SSO_CONNECTION_IN_USE',
-          `an instance of SSO connection ${id} holds connection ${inUse.connection_id}`,
+          `an instance of SSO connection ${id} holds connection ${inUse.connectionId}`,
           {
-            connectionId: inUse.connection_id,
+            connectionId: inUse.connectionId,
           },
         );
       }
