@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ConnectorSnapshotEvent, connectorEventKey, type ErrorCode, TOPICS } from '@org/contracts';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
 import { dayOf } from '@org/days';
 import { addToOutbox, dlqEntry, type OutgoingEvent } from '@org/kafka';
 import { timeZoneOf } from '../view/instance-facts';
@@ -136,9 +136,14 @@ export async function takeSnapshotPages(
     touched.push(...(await applyPageSet(em, set, connection)));
   }
   if (toHold.length) {
-    await em
-      .createQueryBuilder(SnapshotPage)
-      .insert(
+    // Raw: pages are megabytes, and the ORM writes values into the SQL text; here they travel as parameters.
+    const page = tableOf(em, SnapshotPage);
+    const columns = ['connectionId', 'syncId', 'page', 'pageCount', 'tenantId', 'asOf', 'event'] as const;
+    await query(
+      em,
+      `insert into ${page.name} (${page.columns(columns)}) select * from unnest(${page.arrayParameters(columns)})
+       on conflict do nothing`,
+      page.arrays(
         toHold.map((e) => ({
           connectionId: e.data.connectionId,
           syncId: e.data.syncId,
@@ -148,10 +153,9 @@ export async function takeSnapshotPages(
           asOf: new Date(e.data.asOf),
           event: e,
         })),
-      )
-      .onConflict()
-      .ignore()
-      .execute();
+        columns,
+      ),
+    );
   }
   return touched;
 }

@@ -33,6 +33,7 @@ export class SnapshotPage {
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   receivedAt!: Date;
 
-  @Property({ type: 'json' })
+  /** `json`, not `jsonb`: kept only to be read back whole, so PostgreSQL need not parse a page of thousands of users. */
+  @Property({ type: 'json', columnType: 'json' })
   event!: ConnectorSnapshotEvent;
 }
