@@ -9,7 +9,8 @@ import { Migration20261130082503_first_login } from './Migration20261130082503_f
 import { Migration20261130083243_estimate_days } from './Migration20261130083243_estimate_days';
 import { Migration20261130084007_connector_user_ranges } from './Migration20261130084007_connector_user_ranges';
 import { Migration20261130100104_connection_periods } from './Migration20261130100104_connection_periods';
-import { Migration20261130105000_held_pages_as_json } from './Migration20261130105000_held_pages_as_json';
+import { Migration20261130103704_shown_days } from './Migration20261130103704_shown_days';
+import { Migration20261130103000_held_pages_as_json } from './Migration20261130103000_held_pages_as_json';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
@@ -21,5 +22,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130083243_estimate_days', class: Migration20261130083243_estimate_days },
   { name: 'Migration20261130084007_connector_user_ranges', class: Migration20261130084007_connector_user_ranges },
   { name: 'Migration20261130100104_connection_periods', class: Migration20261130100104_connection_periods },
-  { name: 'Migration20261130105000_held_pages_as_json', class: Migration20261130105000_held_pages_as_json },
+  { name: 'Migration20261130103000_held_pages_as_json', class: Migration20261130103000_held_pages_as_json },
+  { name: 'Migration20261130103704_shown_days', class: Migration20261130103704_shown_days },
 ];

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { viewDay } from '@org/contracts';
 import { query, tableOf } from '@org/database';
 import { dayOf, dayToIso } from '@org/days';
 import { NotFoundError } from '@org/errors';
@@ -64,14 +63,11 @@ export async function readViewDays(
   return { state, days };
 }
 
-/** The fields of a view day the API shows (SPEC §5), in its order. */
-const SHOWN = Object.keys(viewDay.shape) as Array<keyof typeof viewDay.shape & keyof ViewDayRow>;
-
 /**
  * The hot read, in one statement (one snapshot, so no transaction): the days of the serving
- * generation as JSON built by PostgreSQL under the API's field names, passed through as text.
- * Null when any day of the range is not stored (the caller then computes them).
- * Raw: a lateral JSON aggregate the ORM cannot express (npm run bench -- read).
+ * generation as the API shows them, stored as JSON text by the view writer, joined and passed
+ * through. Null when any day of the range is not stored (the caller then computes them).
+ * Raw: a lateral aggregate the ORM cannot express (npm run bench -- read).
  */
 export async function storedViewJson(
   em: EntityManager,
@@ -82,7 +78,6 @@ export async function storedViewJson(
 ): Promise<string | null> {
   const day = tableOf(em, ViewDayRow);
   const state = tableOf(em, ViewState);
-  const fields = SHOWN.map((name) => `'${name}', v.${day.column(name)}`).join(', ');
   const [row] = await query<{
     generation: number;
     rebuild_generation: number | null;
@@ -92,10 +87,10 @@ export async function storedViewJson(
   }>(
     em,
     `select s.${state.column('generation')}, s.${state.column('rebuildGeneration')}, s.${state.column('rebuildProgress')},
-            d.n, d.days::text as days
+            d.n, d.days
      from ${state.name} s
      cross join lateral (
-       select count(*)::int as n, json_agg(json_build_object(${fields}) order by v.${day.column('day')}) as days
+       select count(*)::int as n, string_agg(v.${day.column('shown')}, ',' order by v.${day.column('day')}) as days
        from ${day.name} v
        where v.${day.column('instanceId')} = s.${state.column('instanceId')}
          and v.${day.column('generation')} = s.${state.column('generation')}
@@ -110,13 +105,7 @@ export async function storedViewJson(
     rebuildGeneration: row.rebuild_generation,
     rebuildProgress: row.rebuild_progress,
   });
-  return `{"instanceId":${JSON.stringify(instanceId)},"rebuild":${JSON.stringify(rebuild)},"days":${row.days}}`;
-}
-
-/** A view day as the API shows it (SPEC §5). */
-export function shownDay(d: ViewDay) {
-  const shown = Object.fromEntries(SHOWN.map((name) => [name, d[name]])) as Pick<ViewDay, (typeof SHOWN)[number]>;
-  return { ...shown, day: dayToIso(d.day) };
+  return `{"instanceId":${JSON.stringify(instanceId)},"rebuild":${JSON.stringify(rebuild)},"days":[${row.days}]}`;
 }
 
 export async function todayOf(em: EntityManager, tenantId: string): Promise<number> {

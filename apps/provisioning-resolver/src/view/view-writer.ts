@@ -6,7 +6,7 @@ import { dayOf, dayToIso, mergeRanges } from '@org/days';
 import { addToOutbox, type OutgoingEvent } from '@org/kafka';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
 import { viewDays } from './view-days';
-import { ViewDayRow } from './view-day.entity';
+import { shownDay, type ViewDay, ViewDayRow } from './view-day.entity';
 import { ViewState } from './view-state.entity';
 
 // The only writer of view days (R8–R15) and of the day bounds and generations of view_state.
@@ -215,6 +215,7 @@ async function recompute(
 }
 
 const DAY_FIELDS = [
+  'shown',
   'day',
   'source',
   'connectionId',
@@ -232,9 +233,10 @@ async function writeViewDays(
   em: EntityManager,
   instanceId: string,
   generation: number,
-  days: Array<Omit<ViewDayRow, 'instanceId' | 'generation'>>,
+  days: ViewDay[],
 ): Promise<void> {
   if (!days.length) return;
+  const rows = days.map((d) => ({ ...d, shown: JSON.stringify(shownDay(d)) }));
   const table = tableOf(em, ViewDayRow);
   const updates = DAY_FIELDS.filter((f) => f !== 'day')
     .map((f) => `${table.column(f)} = excluded.${table.column(f)}`)
@@ -245,7 +247,7 @@ async function writeViewDays(
     `insert into ${table.name} (${table.columns(['instanceId', 'generation', ...DAY_FIELDS])})
      select ?, ?, * from unnest(${table.arrayParameters(DAY_FIELDS)})
      on conflict (${table.columns(['instanceId', 'generation', 'day'])}) do update set ${updates}`,
-    [instanceId, generation, ...table.arrays(days, DAY_FIELDS)],
+    [instanceId, generation, ...table.arrays(rows, DAY_FIELDS)],
   );
 }
 

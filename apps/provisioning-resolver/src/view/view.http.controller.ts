@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { ConnectionFact } from '../fact/connection-fact.entity';
 import { estimateAccuracy } from './estimate-accuracy';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
-import { readViewDays, shownDay, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
+import { readViewDays, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
+import { shownDay } from './view-day.entity';
 import { rebuildOf } from './view-writer';
 import { type ViewDay, viewDays } from './view-days';
 

@@ -5,8 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
  * whole, so parsing thousands of users into jsonb on the way in bought nothing. MikroORM's
  * schema diff does not tell the two apart, hence written by hand.
  */
-export class Migration20261130105000_held_pages_as_json extends Migration {
-  override name = 'Migration20261130105000_held_pages_as_json';
+export class Migration20261130103000_held_pages_as_json extends Migration {
+  override name = 'Migration20261130103000_held_pages_as_json';
 
   override up(): void | Promise<void> {
     this.addSql(
