@@ -110,13 +110,35 @@ async function appendLatest(em: EntityManager, set: SnapshotSet, content: Map<st
   }
 }
 
-/** New spans of users of one connection, in one statement. */
+/**
+ * New spans of users of one connection, in one statement. A newer snapshot opens every span at
+ * one instant: then the bounds go once, not 50,000 times each (npm run bench -- snapshot).
+ */
 async function insertRanges(
   em: EntityManager,
   set: SnapshotSet,
   rows: Array<{ userId: string; range: ConnectorRange }>,
 ): Promise<void> {
+  if (!rows.length) return;
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  const { f, t } = rows[0].range;
+  const oneSpan = rows.every((x) => x.range.f === f && x.range.t === t);
+  const users = [
+    rows.map((x) => x.userId),
+    rows.map((x) => x.range.e),
+    rows.map((x) => x.range.r),
+    rows.map((x) => x.range.s),
+  ];
+  if (oneSpan) {
+    await query(
+      em,
+      `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
+       select ?, c.user_id, tstzrange(?::timestamptz, ?::timestamptz, '[)'), ?, c.e, c.r, c.s
+       from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as c(user_id, e, r, s)`,
+      [set.connectionId, iso(f), iso(t), set.tenantId, ...users],
+    );
+    return;
+  }
   await query(
     em,
     `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
@@ -125,12 +147,10 @@ async function insertRanges(
     [
       set.connectionId,
       set.tenantId,
-      rows.map((x) => x.userId),
+      users[0],
       rows.map((x) => iso(x.range.f)),
       rows.map((x) => iso(x.range.t)),
-      rows.map((x) => x.range.e),
-      rows.map((x) => x.range.r),
-      rows.map((x) => x.range.s),
+      ...users.slice(1),
     ],
   );
 }
