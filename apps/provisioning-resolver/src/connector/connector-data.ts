@@ -167,10 +167,13 @@ export async function takeSnapshotPages(
 export async function applyHeldSnapshots(em: EntityManager, connectionIds: string[]): Promise<TouchedDays[]> {
   const known = await knownConnections(em, connectionIds);
   if (!known.size) return [];
-  const events = await em.find(
-    SnapshotPage,
-    { connectionId: { $in: [...known.keys()] } },
-    { fields: ['event'], orderBy: { asOf: 'asc', syncId: 'asc', page: 'asc' }, disableIdentityMap: true },
+  const page = tableOf(em, SnapshotPage);
+  // Raw, as in heldEvents: pages are megabytes, which the ORM would hydrate and copy for change tracking.
+  const events = await query<{ event: ConnectorSnapshotEvent }>(
+    em,
+    `select ${page.column('event')} from ${page.name} where ${page.column('connectionId')} = any(?::uuid[])
+     order by ${page.columns(['asOf', 'syncId', 'page'])}`,
+    [[...known.keys()]],
   );
   const touched: TouchedDays[] = [];
   const reports: OutgoingEvent[] = [];
@@ -219,7 +222,13 @@ async function applyPageSet(em: EntityManager, set: PageSet, connection: KnownCo
 }
 
 async function heldEvents(em: EntityManager, connectionId: string, syncId: string): Promise<ConnectorSnapshotEvent[]> {
-  const rows = await em.find(SnapshotPage, { connectionId, syncId }, { fields: ['event'], disableIdentityMap: true });
+  const page = tableOf(em, SnapshotPage);
+  // Raw: pages are megabytes, which the ORM would hydrate and copy for change tracking (npm run bench -- snapshot).
+  const rows = await query<{ event: ConnectorSnapshotEvent }>(
+    em,
+    `select ${page.column('event')} from ${page.name} where ${page.column('connectionId')} = ? and ${page.column('syncId')} = ?`,
+    [connectionId, syncId],
+  );
   return rows.map((r) => r.event);
 }
 

@@ -58,8 +58,9 @@ export class RebuildViewService implements OnApplicationBootstrap, OnModuleDestr
       const key = `${state.instanceId}:${state.rebuildGeneration}`;
       if (!this.firstSeen.has(key)) this.firstSeen.set(key, Date.now());
       if (state.rebuildCursor! <= state.lastDay) {
-        await buildRebuildStep(em, state, this.config.RESOLVER_REBUILD_STEP_DAYS);
-        return 1;
+        const cursor = await buildRebuildStep(em, state, this.config.RESOLVER_REBUILD_STEP_DAYS);
+        // The last step switches in its own transaction: one round less for every rebuild.
+        if (cursor <= state.lastDay) return 1;
       }
       await purgeDeletedConnections(em, state.instanceId, state.tenantId);
       await finishRebuild(em, state);

@@ -155,8 +155,11 @@ export function nextRebuild(em: EntityManager): Promise<ViewState | null> {
   );
 }
 
-/** One step of a rebuild: up to `stepDays` days from its cursor, computed without deleted connections. */
-export async function buildRebuildStep(em: EntityManager, state: ViewState, stepDays: number): Promise<void> {
+/**
+ * One step of a rebuild: up to `stepDays` days from its cursor, computed without deleted
+ * connections. Returns the new cursor.
+ */
+export async function buildRebuildStep(em: EntityManager, state: ViewState, stepDays: number): Promise<number> {
   const generation = state.rebuildGeneration!;
   const cursor = state.rebuildCursor!;
   const to = Math.min(state.lastDay, cursor + stepDays - 1);
@@ -174,6 +177,7 @@ export async function buildRebuildStep(em: EntityManager, state: ViewState, step
     { rebuildCursor: to + 1, rebuildProgress: progress },
   );
   await addToOutbox(em, [rebuildEvent('view.rebuild.progressed', state, generation, progress)]);
+  return to + 1;
 }
 
 /** The end of a rebuild: readers switch to the new generation, the old one goes, in one transaction. */
