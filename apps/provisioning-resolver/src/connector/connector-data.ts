@@ -136,26 +136,32 @@ export async function takeSnapshotPages(
     touched.push(...(await applyPageSet(em, set, connection)));
   }
   if (toHold.length) {
-    // Raw: pages are megabytes, and the ORM writes values into the SQL text; here they travel as parameters.
+    // Raw: pages are megabytes, and the ORM writes values into the SQL text; here they travel as
+    // parameters, one page each (a page inside an array parameter would be escaped and parsed twice).
     const page = tableOf(em, SnapshotPage);
     const columns = ['connectionId', 'syncId', 'page', 'pageCount', 'tenantId', 'asOf', 'event'] as const;
-    await query(
-      em,
-      `insert into ${page.name} (${page.columns(columns)}) select * from unnest(${page.arrayParameters(columns)})
-       on conflict do nothing`,
-      page.arrays(
-        toHold.map((e) => ({
-          connectionId: e.data.connectionId,
-          syncId: e.data.syncId,
-          page: e.data.page,
-          pageCount: e.data.pageCount,
-          tenantId: e.tenantId,
-          asOf: new Date(e.data.asOf),
-          event: e,
-        })),
+    for (const e of toHold) {
+      const values = page.arrays(
+        [
+          {
+            connectionId: e.data.connectionId,
+            syncId: e.data.syncId,
+            page: e.data.page,
+            pageCount: e.data.pageCount,
+            tenantId: e.tenantId,
+            asOf: new Date(e.data.asOf),
+            event: e,
+          },
+        ],
         columns,
-      ),
-    );
+      );
+      await query(
+        em,
+        `insert into ${page.name} (${page.columns(columns)}) values (${columns.map(() => '?').join(', ')})
+         on conflict do nothing`,
+        values.map(([value]) => value),
+      );
+    }
   }
   return touched;
 }

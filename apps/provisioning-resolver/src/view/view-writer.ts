@@ -218,20 +218,6 @@ async function recompute(
   for (const p of parts) await writeViewDays(em, state.instanceId, number, viewDays(facts, p.from, p.to));
 }
 
-const DAY_FIELDS = [
-  'shown',
-  'day',
-  'source',
-  'connectionId',
-  'connectionKind',
-  'provisionedUsers',
-  'tiers',
-  'activeUsers',
-  'staleDays',
-  'awaitingFirstSync',
-  'snapshotAt',
-] as const satisfies ReadonlyArray<keyof ViewDayRow>;
-
 /** Upserts days of one generation in one statement. */
 async function writeViewDays(
   em: EntityManager,
@@ -242,16 +228,19 @@ async function writeViewDays(
   if (!days.length) return;
   const rows = days.map((d) => ({ ...d, shown: JSON.stringify(shownDay(d)) }));
   const table = tableOf(em, ViewDayRow);
-  const updates = DAY_FIELDS.filter((f) => f !== 'day')
+  // Every column of a day but its key.
+  const fields = table.properties.filter((p) => p !== 'instanceId' && p !== 'generation');
+  const updates = fields
+    .filter((f) => f !== 'day')
     .map((f) => `${table.column(f)} = excluded.${table.column(f)}`)
     .join(', ');
   // Raw: one `unnest` upsert for a whole range of days (npm run bench -- rebuild, snapshot).
   await query(
     em,
-    `insert into ${table.name} (${table.columns(['instanceId', 'generation', ...DAY_FIELDS])})
-     select ?, ?, * from unnest(${table.arrayParameters(DAY_FIELDS)})
+    `insert into ${table.name} (${table.columns(['instanceId', 'generation', ...fields])})
+     select ?, ?, * from unnest(${table.arrayParameters(fields)})
      on conflict (${table.columns(['instanceId', 'generation', 'day'])}) do update set ${updates}`,
-    [instanceId, generation, ...table.arrays(rows, DAY_FIELDS)],
+    [instanceId, generation, ...table.arrays(rows, fields)],
   );
 }
 
