@@ -39,6 +39,7 @@ describe('tableOf', () => {
   it('names the columns and their array casts from the entity', () => {
     const table = tableOf(orm.em.fork(), SeatDay);
     expect(table.name).toBe('seat_day');
+    expect(table.properties).toEqual(['instanceId', 'day', 'activeUsers', 'tiers', 'seenAt']);
     expect(table.columns()).toBe('instance_id, day, active_users, tiers, seen_at');
     expect(table.columns(['day', 'activeUsers'], 'v')).toBe('v.day, v.active_users');
     expect(table.arrayParameters(['instanceId', 'day', 'activeUsers', 'tiers', 'seenAt'])).toBe(

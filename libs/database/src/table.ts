@@ -8,6 +8,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  */
 export interface Table<T> {
   name: string;
+  /** Every property that has a column, in the entity's order. */
+  properties: Array<keyof T & string>;
   /** The column of a property. */
   column(property: keyof T & string): string;
   /** `a, b, c`: the columns of these properties (every column when none is given), optionally `alias.`-prefixed. */
@@ -39,6 +41,7 @@ export function tableOf<T extends object>(em: EntityManager, entity: EntityName<
   const custom = meta.props.filter((p) => p.customType && !(p.customType instanceof JsonType) && p.fieldNames?.length);
   const table: Table<T> = {
     name: meta.tableName,
+    properties: all,
     column: (name) => prop(name).fieldNames[0],
     columns: (properties = all, alias) =>
       properties.map((name) => (alias ? `${alias}.` : '') + prop(name).fieldNames[0]).join(', '),

@@ -186,6 +186,7 @@ async function placeBetween(
   for (const [userId, entry] of content) changed.push({ userId, ranges: [{ f: set.asOf, t: next, ...entry }] });
   if (!changed.length) return;
   // Each changed user's spans are written again whole: this path is the rare late snapshot.
+  // Raw: up to every user of the connection as one array parameter, where the ORM would bind one each.
   await query(em, `delete from connector_user_range where connection_id = ? and user_id = any(?::text[])`, [
     set.connectionId,
     changed.map((c) => c.userId),

@@ -90,6 +90,7 @@ export class RecordFactsKafkaController {
         e.data.intervals.map((i) => ({ from: isoToDay(i.from), to: i.to === null ? null : isoToDay(i.to) })),
       ),
     }));
+    // Raw, like the upsert below: the days being replaced, of a chunk of 5,000 (npm run bench -- ingest).
     const earlier = (
       await query<{ instance_id: string; tenant_id: string; days: string }>(
         batch.em,
