@@ -46,6 +46,12 @@ describe('tableOf', () => {
       '?::uuid[], ?::date[], ?::int[], ?::jsonb[], ?::timestamptz[]',
     );
     expect(() => table.column('nope' as never)).toThrow('SeatDay has no column for nope');
+    expect(table.bulkInsert(['instanceId', 'day'])).toBe(
+      'insert into seat_day (instance_id, day) select * from unnest(?::uuid[], ?::date[])',
+    );
+    expect(table.excluded(['activeUsers', 'tiers'])).toBe(
+      'active_users = excluded.active_users, tiers = excluded.tiers',
+    );
   });
 
   it('maps a raw row to properties as the ORM does', () => {

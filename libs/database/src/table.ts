@@ -16,6 +16,10 @@ export interface Table<T> {
   columns(properties?: ReadonlyArray<keyof T & string>, alias?: string): string;
   /** `?::uuid[], ?::date[], …`: one array parameter per property, cast to its column type, for `unnest`. */
   arrayParameters(properties: ReadonlyArray<keyof T & string>): string;
+  /** `insert into t (a, b) select * from unnest(?::uuid[], ?::text[])`: rows given as `arrays(rows, properties)`. */
+  bulkInsert(properties: ReadonlyArray<keyof T & string>): string;
+  /** `a = excluded.a, b = excluded.b`, for `on conflict … do update set`. */
+  excluded(properties: ReadonlyArray<keyof T & string>): string;
   /** The values of these properties of the rows, one array per property, converted as the ORM converts them. */
   arrays(rows: ReadonlyArray<Partial<T>>, properties: ReadonlyArray<keyof T & string>): unknown[][];
   /** A raw row (columns as selected with `columns()`) as the entity's properties, converted as the ORM converts them. */
@@ -46,6 +50,10 @@ export function tableOf<T extends object>(em: EntityManager, entity: EntityName<
     columns: (properties = all, alias) =>
       properties.map((name) => (alias ? `${alias}.` : '') + prop(name).fieldNames[0]).join(', '),
     arrayParameters: (properties) => properties.map((name) => `?::${prop(name).columnTypes[0]}[]`).join(', '),
+    bulkInsert: (properties) =>
+      `insert into ${meta.tableName} (${table.columns(properties)}) select * from unnest(${table.arrayParameters(properties)})`,
+    excluded: (properties) =>
+      properties.map((name) => `${prop(name).fieldNames[0]} = excluded.${prop(name).fieldNames[0]}`).join(', '),
     arrays: (rows, properties) =>
       properties.map((name) => {
         const type = prop(name).customType;

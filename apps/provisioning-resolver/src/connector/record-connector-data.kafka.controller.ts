@@ -1,10 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@org/contracts';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
 import { dayOf, isoToDay } from '@org/days';
 import type { EventBatch, Rejection } from '@org/kafka';
 import { refreshViews, type TouchedDays } from '../view/view-writer';
+import { UsageFact } from './usage-fact.entity';
 import {
   CLOCK_SKEW_MS,
   type KnownConnection,
@@ -53,20 +54,17 @@ export class RecordConnectorDataKafkaController {
     const events = [...greatest.values()];
     if (!events.length) return rejections;
     // Raw: a bulk upsert that keeps the greater count (a condition on the conflict).
+    const usage = tableOf(batch.em, UsageFact);
+    const columns = ['connectionId', 'day', 'userId', 'tenantId', 'events', 'eventId'] as const;
     await query(
       batch.em,
-      `insert into usage_fact (connection_id, day, user_id, tenant_id, events, event_id)
-       select * from unnest(?::uuid[], ?::date[], ?::text[], ?::text[], ?::int[], ?::uuid[])
-       on conflict (connection_id, day, user_id) do update set events = excluded.events, event_id = excluded.event_id
-       where excluded.events > usage_fact.events`,
-      [
-        events.map((e) => e.data.connectionId),
-        events.map((e) => e.data.day),
-        events.map((e) => e.data.userId),
-        events.map((e) => e.tenantId),
-        events.map((e) => e.data.events),
-        events.map((e) => e.id),
-      ],
+      `${usage.bulkInsert(columns)}
+       on conflict (${usage.columns(['connectionId', 'day', 'userId'])}) do update set ${usage.excluded(['events', 'eventId'])}
+       where excluded.${usage.column('events')} > ${usage.name}.${usage.column('events')}`,
+      usage.arrays(
+        events.map((e) => ({ ...e.data, tenantId: e.tenantId, eventId: e.id })),
+        columns,
+      ),
     );
     // Usage of a connection not known yet waits in usage_fact; its connect event recomputes the days.
     const touched: TouchedDays[] = [];

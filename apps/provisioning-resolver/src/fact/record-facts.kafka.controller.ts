@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@org/contracts';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
 import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { connectorEventKey, type Period } from '@org/contracts';
-import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, dayToIso, isoToDay, mergeRanges } from '@org/days';
+import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, isoToDay, mergeRanges } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
 import { applyHeldSnapshots, lockConnections } from '../connector/connector-data';
 import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
@@ -13,6 +13,8 @@ import { timeZoneOf } from '../view/instance-facts';
 import { ViewState } from '../view/view-state.entity';
 import { ActivityFact } from './activity-fact.entity';
 import { ConnectionFact } from './connection-fact.entity';
+import { EstimateChange } from './estimate-change.entity';
+import { EstimateFact } from './estimate-fact.entity';
 import { periodsJson, periodsParameter } from './connection-periods';
 import { RebuildViewService } from '../view/rebuild-view.service';
 import { refreshViews, startRebuild, type TouchedDays } from '../view/view-writer';
@@ -100,18 +102,16 @@ export class RecordFactsKafkaController {
       )
     ).map((r) => ({ instanceId: r.instance_id, tenantId: r.tenant_id, ranges: dayRangesOf(r.days) }));
     // Raw: a bulk unnest upsert of datemultiranges, per chunk of 5,000 estimates (npm run bench -- ingest).
+    const fact = tableOf(batch.em, EstimateFact);
+    const columns = ['instanceId', 'userId', 'tenantId', 'email', 'days'] as const;
     await query(
       batch.em,
-      `insert into estimate_fact (instance_id, user_id, tenant_id, email, days)
-       select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::datemultirange[])
-       on conflict (instance_id, user_id) do update set email = excluded.email, days = excluded.days`,
-      [
-        estimates.map((e) => e.instanceId),
-        estimates.map((e) => e.userId),
-        estimates.map((e) => e.tenantId),
-        estimates.map((e) => e.email),
-        estimates.map((e) => dateMultirangeOf(e.ranges)),
-      ],
+      `${fact.bulkInsert(columns)}
+       on conflict (${fact.columns(['instanceId', 'userId'])}) do update set ${fact.excluded(['email', 'days'])}`,
+      fact.arrays(
+        estimates.map((e) => ({ ...e, days: dateMultirangeOf(e.ranges) })),
+        columns,
+      ),
     );
     await recordEstimateChanges(batch.em, [
       ...earlier.map((e) => ({ ...e, sign: -1 })),
@@ -248,17 +248,14 @@ async function recordEstimateChanges(
   const rows = [...deltas.values()].filter((d) => d.delta !== 0);
   if (!rows.length) return;
   // Raw: an increment on conflict (delta + excluded.delta), per chunk of 5,000 estimates (npm run bench -- ingest).
+  const change = tableOf(em, EstimateChange);
+  const columns = ['instanceId', 'day', 'tenantId', 'delta'] as const;
+  const delta = change.column('delta');
   await query(
     em,
-    `insert into estimate_change (instance_id, day, tenant_id, delta)
-     select * from unnest(?::uuid[], ?::date[], ?::text[], ?::int[])
-     on conflict (instance_id, day) do update set delta = estimate_change.delta + excluded.delta`,
-    [
-      rows.map((r) => r.instanceId),
-      rows.map((r) => dayToIso(r.day)),
-      rows.map((r) => r.tenantId),
-      rows.map((r) => r.delta),
-    ],
+    `${change.bulkInsert(columns)}
+     on conflict (${change.columns(['instanceId', 'day'])}) do update set ${delta} = ${change.name}.${delta} + excluded.${delta}`,
+    change.arrays(rows, columns),
   );
 }
 

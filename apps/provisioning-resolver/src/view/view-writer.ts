@@ -226,21 +226,16 @@ async function writeViewDays(
   days: ViewDay[],
 ): Promise<void> {
   if (!days.length) return;
-  const rows = days.map((d) => ({ ...d, shown: JSON.stringify(shownDay(d)) }));
   const table = tableOf(em, ViewDayRow);
-  // Every column of a day but its key.
-  const fields = table.properties.filter((p) => p !== 'instanceId' && p !== 'generation');
-  const updates = fields
-    .filter((f) => f !== 'day')
-    .map((f) => `${table.column(f)} = excluded.${table.column(f)}`)
-    .join(', ');
+  const rows = days.map((d) => ({ ...d, instanceId, generation, shown: JSON.stringify(shownDay(d)) }));
+  const key = ['instanceId', 'generation', 'day'] as const;
+  const values = table.properties.filter((p) => !(key as readonly string[]).includes(p));
   // Raw: one `unnest` upsert for a whole range of days (npm run bench -- rebuild, snapshot).
   await query(
     em,
-    `insert into ${table.name} (${table.columns(['instanceId', 'generation', ...fields])})
-     select ?, ?, * from unnest(${table.arrayParameters(fields)})
-     on conflict (${table.columns(['instanceId', 'generation', 'day'])}) do update set ${updates}`,
-    [instanceId, generation, ...table.arrays(rows, fields)],
+    `${table.bulkInsert(table.properties)}
+     on conflict (${table.columns(key)}) do update set ${table.excluded(values)}`,
+    table.arrays(rows, table.properties),
   );
 }
 
