@@ -52,6 +52,7 @@ describe('tableOf', () => {
     expect(table.excluded(['activeUsers', 'tiers'])).toBe(
       'active_users = excluded.active_users, tiers = excluded.tiers',
     );
+    expect(table.insert(['instanceId', 'day'])).toBe('insert into seat_day (instance_id, day) values (?, ?)');
   });
 
   it('maps a raw row to properties as the ORM does', () => {
@@ -65,6 +66,15 @@ describe('tableOf', () => {
     });
     expect(row).toMatchObject({ instanceId: 'i', day: isoToDay('2026-03-03'), activeUsers: 4, tiers: { a: 1 } });
     expect(row.seenAt).toEqual(new Date('2026-03-03T10:00:00Z'));
+  });
+
+  it("gives one row's values converted as the ORM converts them", () => {
+    const table = tableOf(orm.em.fork(), SeatDay);
+    expect(table.values({ day: isoToDay('2026-03-03'), tiers: { a: 1 } }, ['day', 'activeUsers', 'tiers'])).toEqual([
+      '2026-03-03',
+      null,
+      '{"a":1}',
+    ]);
   });
 
   it('gives parameter arrays converted as the ORM converts them', () => {

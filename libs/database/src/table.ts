@@ -20,6 +20,10 @@ export interface Table<T> {
   bulkInsert(properties: ReadonlyArray<keyof T & string>): string;
   /** `a = excluded.a, b = excluded.b`, for `on conflict … do update set`. */
   excluded(properties: ReadonlyArray<keyof T & string>): string;
+  /** `insert into t (a, b) values (?, ?)`: one row given as `values(row, properties)`. */
+  insert(properties: ReadonlyArray<keyof T & string>): string;
+  /** The values of these properties of one row, converted as the ORM converts them. */
+  values(row: Partial<T>, properties: ReadonlyArray<keyof T & string>): unknown[];
   /** The values of these properties of the rows, one array per property, converted as the ORM converts them. */
   arrays(rows: ReadonlyArray<Partial<T>>, properties: ReadonlyArray<keyof T & string>): unknown[][];
   /** A raw row (columns as selected with `columns()`) as the entity's properties, converted as the ORM converts them. */
@@ -39,6 +43,10 @@ export function tableOf<T extends object>(em: EntityManager, entity: EntityName<
     if (!p?.fieldNames?.length) throw new Error(`${meta.className} has no column for ${name}`);
     return p;
   };
+  const toDatabase = (name: string, value: unknown) => {
+    const type = prop(name).customType;
+    return value == null || !type ? (value ?? null) : type.convertToDatabaseValue(value, platform);
+  };
   const all = meta.props
     .filter((p) => p.fieldNames?.length && p.persist !== false)
     .map((p) => p.name as keyof T & string);
@@ -54,14 +62,10 @@ export function tableOf<T extends object>(em: EntityManager, entity: EntityName<
       `insert into ${meta.tableName} (${table.columns(properties)}) select * from unnest(${table.arrayParameters(properties)})`,
     excluded: (properties) =>
       properties.map((name) => `${prop(name).fieldNames[0]} = excluded.${prop(name).fieldNames[0]}`).join(', '),
-    arrays: (rows, properties) =>
-      properties.map((name) => {
-        const type = prop(name).customType;
-        return rows.map((row) => {
-          const value = row[name];
-          return value == null || !type ? (value ?? null) : type.convertToDatabaseValue(value, platform);
-        });
-      }),
+    insert: (properties) =>
+      `insert into ${meta.tableName} (${table.columns(properties)}) values (${properties.map(() => '?').join(', ')})`,
+    values: (row, properties) => properties.map((name) => toDatabase(name, row[name])),
+    arrays: (rows, properties) => properties.map((name) => rows.map((row) => toDatabase(name, row[name]))),
     row: (raw) => {
       const row = comparator.mapResult(meta, raw as never) as Record<string, unknown>;
       // The comparator renames and parses dates; custom types (DayType, …) convert here, as the hydrator would.

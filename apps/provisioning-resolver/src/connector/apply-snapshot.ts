@@ -123,34 +123,29 @@ async function insertRanges(
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   const { f, t } = rows[0].range;
   const oneSpan = rows.every((x) => x.range.f === f && x.range.t === t);
-  const users = [
-    rows.map((x) => x.userId),
-    rows.map((x) => x.range.e),
-    rows.map((x) => x.range.r),
-    rows.map((x) => x.range.s),
-  ];
-  if (oneSpan) {
-    await query(
-      em,
-      `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
-       select ?, c.user_id, tstzrange(?::timestamptz, ?::timestamptz, '[)'), ?, c.e, c.r, c.s
-       from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as c(user_id, e, r, s)`,
-      [set.connectionId, iso(f), iso(t), set.tenantId, ...users],
-    );
-    return;
-  }
+  // One span: its bounds as two parameters; else a pair per row, unnested with the users.
+  const bounds = oneSpan
+    ? { during: `tstzrange(?::timestamptz, ?::timestamptz, '[)')`, once: [iso(f), iso(t)], perRow: [], unnest: '' }
+    : {
+        during: `tstzrange(c.f, c.t, '[)')`,
+        once: [],
+        perRow: [rows.map((x) => iso(x.range.f)), rows.map((x) => iso(x.range.t))],
+        unnest: ', ?::timestamptz[], ?::timestamptz[]',
+      };
   await query(
     em,
     `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
-     select ?, c.user_id, tstzrange(c.f, c.t, '[)'), ?, c.e, c.r, c.s
-     from unnest(?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[], ?::text[]) as c(user_id, f, t, e, r, s)`,
+     select ?, c.user_id, ${bounds.during}, ?, c.e, c.r, c.s
+     from unnest(?::text[], ?::text[], ?::text[], ?::text[]${bounds.unnest}) as c(user_id, e, r, s${bounds.unnest && ', f, t'})`,
     [
       set.connectionId,
+      ...bounds.once,
       set.tenantId,
-      users[0],
-      rows.map((x) => iso(x.range.f)),
-      rows.map((x) => iso(x.range.t)),
-      ...users.slice(1),
+      rows.map((x) => x.userId),
+      rows.map((x) => x.range.e),
+      rows.map((x) => x.range.r),
+      rows.map((x) => x.range.s),
+      ...bounds.perRow,
     ],
   );
 }

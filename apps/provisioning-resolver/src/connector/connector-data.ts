@@ -141,26 +141,16 @@ export async function takeSnapshotPages(
     const page = tableOf(em, SnapshotPage);
     const columns = ['connectionId', 'syncId', 'page', 'pageCount', 'tenantId', 'asOf', 'event'] as const;
     for (const e of toHold) {
-      const values = page.arrays(
-        [
-          {
-            connectionId: e.data.connectionId,
-            syncId: e.data.syncId,
-            page: e.data.page,
-            pageCount: e.data.pageCount,
-            tenantId: e.tenantId,
-            asOf: new Date(e.data.asOf),
-            event: e,
-          },
-        ],
-        columns,
-      );
-      await query(
-        em,
-        `insert into ${page.name} (${page.columns(columns)}) values (${columns.map(() => '?').join(', ')})
-         on conflict do nothing`,
-        values.map(([value]) => value),
-      );
+      const held = {
+        connectionId: e.data.connectionId,
+        syncId: e.data.syncId,
+        page: e.data.page,
+        pageCount: e.data.pageCount,
+        tenantId: e.tenantId,
+        asOf: new Date(e.data.asOf),
+        event: e,
+      };
+      await query(em, `${page.insert(columns)} on conflict do nothing`, page.values(held, columns));
     }
   }
   return touched;

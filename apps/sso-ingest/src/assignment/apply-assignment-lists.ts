@@ -28,8 +28,7 @@ export async function recordAssignmentPages(
   // Raw: a bulk `unnest` insert, the shape npm run bench -- ingest keeps raw for logins (it sends no pages).
   await query(
     em,
-    `insert into ${stored.name} (${stored.columns(columns)})
-     select * from unnest(${stored.arrayParameters(columns)})
+    `${stored.bulkInsert(columns)}
      on conflict do nothing`,
     [
       pages.map(instanceOf),
@@ -55,20 +54,27 @@ async function applyIfComplete(
   sync: { instanceId: string; tenantId: string; syncId: string },
   estimates: DeriveEstimatesService,
 ): Promise<void> {
-  const stored = await em.find(AssignmentPage, { instanceId: sync.instanceId, syncId: sync.syncId });
+  const stored = await em.find(
+    AssignmentPage,
+    { instanceId: sync.instanceId, syncId: sync.syncId },
+    // Read-only, like the reads below: pages are deleted and memberships rewritten by SQL, never flushed.
+    { disableIdentityMap: true },
+  );
   const users = assemblePages(stored);
   if (!users) return;
-  await em.findOne(SsoInstance, sync.instanceId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  await em.findOne(SsoInstance, sync.instanceId, { lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true });
   const { timeZone } = (await settingsOf(em, [sync.tenantId])).get(sync.tenantId)!;
   const asOf = stored[0].asOf.getTime();
   const list: AssignmentList = { day: dayOf(asOf, timeZone), asOf, syncId: sync.syncId };
 
-  const lists = (await em.find(AssignmentListRow, { instanceId: sync.instanceId })).map((l) => ({
-    day: l.day,
-    asOf: l.asOf.getTime(),
-    syncId: l.syncId,
-  }));
-  const memberRows = await em.find(AssignmentMembership, { instanceId: sync.instanceId });
+  const lists = (await em.find(AssignmentListRow, { instanceId: sync.instanceId }, { disableIdentityMap: true })).map(
+    (l) => ({
+      day: l.day,
+      asOf: l.asOf.getTime(),
+      syncId: l.syncId,
+    }),
+  );
+  const memberRows = await em.find(AssignmentMembership, { instanceId: sync.instanceId }, { disableIdentityMap: true });
   const members = new Map(memberRows.map((m) => [m.userId, dayRangesOf(m.ranges)]));
   const emails = new Map(memberRows.map((m) => [m.userId, m.email]));
   for (const u of users) emails.set(u.userId, u.email);

@@ -18,8 +18,7 @@ export async function addActivity(em: EntityManager, changes: ActivityChange[]):
   // Raw: a bulk `unnest` upsert that adds to the stored counts (npm run bench -- ingest).
   await query(
     em,
-    `insert into ${activity.name} (${activity.columns(added)})
-     select * from unnest(${activity.arrayParameters(added)})
+    `${activity.bulkInsert(added)}
      on conflict (instance_id, day) do update
        set active_users = activity.active_users + excluded.active_users, version = activity.version + 1`,
     [

@@ -148,8 +148,7 @@ async function writeEstimates(
   // Raw: a bulk `unnest` upsert of day multiranges, skipping unchanged rows (npm run bench -- ingest).
   await query(
     em,
-    `insert into ${estimates.name} (${estimates.columns(written)})
-     select * from unnest(${estimates.arrayParameters(written)})
+    `${estimates.bulkInsert(written)}
      on conflict (instance_id, user_id) do update
        set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1
        where (estimate.ranges, estimate.email) is distinct from (excluded.ranges, excluded.email)`,

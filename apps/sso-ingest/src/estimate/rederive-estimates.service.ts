@@ -53,7 +53,11 @@ export class RederiveEstimatesService implements OnApplicationBootstrap, OnModul
       if (!stale) return 0;
       const { timeZone, windowDays } = (await settingsOf(em, [stale.tenantId])).get(stale.tenantId)!;
       await this.remapAssignmentDays(em, stale.id, timeZone);
-      const logins = await em.find(LoginHistory, { instanceId: stale.id }, { fields: ['quarters'] });
+      const logins = await em.find(
+        LoginHistory,
+        { instanceId: stale.id },
+        { fields: ['quarters'], disableIdentityMap: true },
+      );
       const counts = new Map<number, number>();
       for (const { quarters } of logins) {
         for (const day of loginDaysOf(quarters, timeZone)) counts.set(day, (counts.get(day) ?? 0) + 1);

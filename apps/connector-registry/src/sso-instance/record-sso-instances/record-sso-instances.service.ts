@@ -1,7 +1,7 @@
+import { sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { SsoInstanceChangedEvent, SsoInstancesEvent } from '@org/contracts';
-import { query, tableOf } from '@org/database';
 import { KnownInstance } from '../known-instance.entity';
 import { KnownSsoConnection } from '../known-sso-connection.entity';
 
@@ -40,31 +40,26 @@ export class RecordSsoInstancesService {
   }
 }
 
-// Stays raw: the update merges with the stored row (OR, greatest), which em.upsert cannot say.
+// The update merges with the stored row (OR, greatest): login data only ever grows.
 async function recordInstance(em: EntityManager, { tenantId, data }: SsoInstanceChangedEvent) {
-  const row: Record<keyof KnownInstance, unknown> = {
-    id: data.instanceId,
-    tenantId,
-    ssoConnectionId: data.ssoConnectionId,
-    ssoAppId: data.ssoAppId,
-    appKey: data.appKey,
-    appName: data.appName,
-    hasNonSocialLogins: data.hasNonSocialLogins,
-    lastLoginAt: data.lastLoginAt,
-  };
-  const props = Object.keys(row) as Array<keyof KnownInstance>;
-  const t = tableOf(em, KnownInstance);
-  const [appKey, appName, logins, lastLogin] = (
-    ['appKey', 'appName', 'hasNonSocialLogins', 'lastLoginAt'] as const
-  ).map((p) => t.column(p));
-  await query(
-    em,
-    `insert into ${t.name} (${t.columns(props)}) values (${props.map(() => '?').join(', ')})
-     on conflict (${t.column('id')}) do update set
-       ${appKey} = excluded.${appKey},
-       ${appName} = excluded.${appName},
-       ${logins} = ${t.name}.${logins} or excluded.${logins},
-       ${lastLogin} = greatest(${t.name}.${lastLogin}, excluded.${lastLogin})`,
-    props.map((p) => row[p]),
-  );
+  await em
+    .createQueryBuilder(KnownInstance)
+    .insert({
+      id: data.instanceId,
+      tenantId,
+      ssoConnectionId: data.ssoConnectionId,
+      ssoAppId: data.ssoAppId,
+      appKey: data.appKey,
+      appName: data.appName,
+      hasNonSocialLogins: data.hasNonSocialLogins,
+      lastLoginAt: data.lastLoginAt === null ? null : new Date(data.lastLoginAt),
+    })
+    .onConflict('id')
+    .merge({
+      appKey: sql`excluded.app_key`,
+      appName: sql`excluded.app_name`,
+      hasNonSocialLogins: sql`known_instance.has_non_social_logins or excluded.has_non_social_logins`,
+      lastLoginAt: sql`greatest(known_instance.last_login_at, excluded.last_login_at)`,
+    })
+    .execute();
 }
