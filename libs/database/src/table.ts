@@ -1,4 +1,4 @@
-import { type EntityData, type EntityMetadata, type EntityName, type EntityProperty, JsonType } from '@mikro-orm/core';
+import { type EntityMetadata, type EntityName, type EntityProperty, JsonType } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
@@ -20,14 +20,17 @@ export interface Table<T> {
   bulkInsert(properties: ReadonlyArray<keyof T & string>): string;
   /** `a = excluded.a, b = excluded.b`, for `on conflict … do update set`. */
   excluded(properties: ReadonlyArray<keyof T & string>): string;
-  /** `insert into t (a, b) values (?, ?)`: one row given as `values(row, properties)`. */
+  /** `insert into t (a, b) values (?, ?)`: one row given as `values(row, properties)` (a type converting in SQL wraps its `?`). */
   insert(properties: ReadonlyArray<keyof T & string>): string;
   /** The values of these properties of one row, converted as the ORM converts them. */
   values(row: Partial<T>, properties: ReadonlyArray<keyof T & string>): unknown[];
   /** The values of these properties of the rows, one array per property, converted as the ORM converts them. */
   arrays(rows: ReadonlyArray<Partial<T>>, properties: ReadonlyArray<keyof T & string>): unknown[][];
-  /** A raw row (columns as selected with `columns()`) as the entity's properties, converted as the ORM converts them. */
-  row(raw: Record<string, unknown>): EntityData<T>;
+  /**
+   * A raw row (columns as selected with `columns()`) as the entity's properties, converted as the
+   * ORM converts them. Only the selected properties are set.
+   */
+  row(raw: Record<string, unknown>): T;
 }
 
 const tables = new WeakMap<EntityMetadata, Table<unknown>>();
@@ -47,6 +50,8 @@ export function tableOf<T extends object>(em: EntityManager, entity: EntityName<
     const type = prop(name).customType;
     return value == null || !type ? (value ?? null) : type.convertToDatabaseValue(value, platform);
   };
+  // A type that converts in SQL (PeriodsType: JSON text → tstzrange[]) wraps its parameter, as the ORM's own inserts do.
+  const parameter = (name: string) => prop(name).customType?.convertToDatabaseValueSQL?.('?', platform) ?? '?';
   const all = meta.props
     .filter((p) => p.fieldNames?.length && p.persist !== false)
     .map((p) => p.name as keyof T & string);
@@ -63,7 +68,7 @@ export function tableOf<T extends object>(em: EntityManager, entity: EntityName<
     excluded: (properties) =>
       properties.map((name) => `${prop(name).fieldNames[0]} = excluded.${prop(name).fieldNames[0]}`).join(', '),
     insert: (properties) =>
-      `insert into ${meta.tableName} (${table.columns(properties)}) values (${properties.map(() => '?').join(', ')})`,
+      `insert into ${meta.tableName} (${table.columns(properties)}) values (${properties.map(parameter).join(', ')})`,
     values: (row, properties) => properties.map((name) => toDatabase(name, row[name])),
     arrays: (rows, properties) => properties.map((name) => rows.map((row) => toDatabase(name, row[name]))),
     row: (raw) => {
@@ -71,7 +76,7 @@ export function tableOf<T extends object>(em: EntityManager, entity: EntityName<
       // The comparator renames and parses dates; custom types (DayType, …) convert here, as the hydrator would.
       for (const p of custom)
         if (row[p.name] != null) row[p.name] = p.customType!.convertToJSValue(row[p.name], platform);
-      return row as EntityData<T>;
+      return row as T;
     },
   };
   tables.set(meta as EntityMetadata, table as Table<unknown>);

@@ -16,7 +16,8 @@ import { lastValueFrom } from 'rxjs';
 import type { EventProducer } from './event-producer';
 import { dlqValue } from './outbox';
 import { physicalTopic, type KafkaSettings } from './kafka-settings';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
+import { ProcessedEvent } from './processed-event.entity';
 
 /** What a handler gets: the new (never seen) valid events of one chunk, and the transaction. */
 export interface EventBatch<T extends Topic> {
@@ -284,15 +285,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const rejections = await this.orm.em.fork().transactional(async (em) => {
       const byIdOnly = !handler.extras?.idempotentByNaturalKey;
       // Raw: one insert per batch returning the ids not seen yet, on every consumer (npm run bench -- ingest).
+      const processed = tableOf(em, ProcessedEvent);
+      const eventId = processed.column('eventId');
       const inserted = byIdOnly
-        ? await query<{ event_id: string }>(
+        ? await query<{ id: string }>(
             em,
-            `insert into processed_event (event_id, topic) select unnest(?::uuid[]), ?
-             on conflict do nothing returning event_id`,
+            `insert into ${processed.name} (${processed.columns(['eventId', 'topic'])}) select unnest(?::uuid[]), ?
+             on conflict do nothing returning ${eventId} as id`,
             [events.map((e) => e.id), topic],
           )
-        : events.map((e) => ({ event_id: e.id }));
-      const fresh = new Set(inserted.map((r) => r.event_id));
+        : events;
+      const fresh = new Set(inserted.map((r) => r.id));
       const seen = new Set<string>();
       const todo = events.filter((e) => fresh.has(e.id) && !seen.has(e.id) && seen.add(e.id));
       if (!todo.length) return [];
@@ -309,7 +312,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       // A refused event is not applied: forget its id so a resend is judged again.
       if (rejections.length && byIdOnly) {
         // Raw, as the insert above: the unit tests' in-memory database (testing-fakes.ts) answers this SQL.
-        await query(em, `delete from processed_event where event_id = any(?::uuid[])`, [
+        await query(em, `delete from ${processed.name} where ${eventId} = any(?::uuid[])`, [
           rejections.map((r) => r.eventId),
         ]);
       }

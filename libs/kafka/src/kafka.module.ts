@@ -12,7 +12,8 @@ import { KafkaEventServer, type KafkaEventServerOptions } from './kafka-event.se
 import { createKafka, KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
 import { OutboxRelay } from './outbox-relay';
 import { PollLoop } from './poll-loop';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
+import { ProcessedEvent } from './processed-event.entity';
 
 const DEDUPE_DAYS = 30;
 
@@ -44,11 +45,15 @@ export class KafkaModule implements OnApplicationBootstrap, OnModuleDestroy, Bef
     this.pruning = new PollLoop(
       'ProcessedEventPruning',
       async () => {
+        const em = orm.em.fork();
+        const processed = tableOf(em, ProcessedEvent);
+        const eventId = processed.column('eventId');
         // Raw: a delete bounded by a limit, which em.nativeDelete cannot say.
         await query(
-          orm.em.fork(),
-          `delete from processed_event where event_id in (
-             select event_id from processed_event where processed_at < now() - interval '${DEDUPE_DAYS} days' limit 10000)`,
+          em,
+          `delete from ${processed.name} where ${eventId} in (
+             select ${eventId} from ${processed.name}
+             where ${processed.column('processedAt')} < now() - interval '${DEDUPE_DAYS} days' limit 10000)`,
         );
         return 0;
       },

@@ -1,3 +1,4 @@
+import { BigIntType } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /**
@@ -6,7 +7,8 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
  */
 @Entity({ tableName: 'outbox_event' })
 export class OutboxEvent {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  // As text: a sequence outgrows a JS number long before it outgrows bigint.
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   seq!: string;
 
   @Property({ type: 'text' })

@@ -2,14 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { dlqMessages } from './kafka-metrics';
 import type { EventProducer } from './event-producer';
 import { PollLoop } from './poll-loop';
-import { query } from '@org/database';
-
-interface OutboxRow {
-  seq: string;
-  topic: string;
-  key: string;
-  value: object;
-}
+import { query, tableOf } from '@org/database';
+import { OutboxEvent } from './outbox-event.entity';
 
 const BATCH = 500;
 
@@ -45,16 +39,21 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     const em = this.orm.em.fork();
     return em.transactional(async (tx) => {
+      const outbox = tableOf(tx, OutboxEvent);
+      const seq = outbox.column('seq');
       // Raw, the three: an advisory lock, then one batch read and deleted per send (npm run bench -- ingest).
       const [{ locked }] = await query<{ locked: boolean }>(
         tx,
-        `select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox_event')) as locked`,
+        `select pg_try_advisory_xact_lock(hashtext(current_schema() || '.${outbox.name}')) as locked`,
       );
       if (!locked) return 0;
-      const rows = await query<OutboxRow>(
-        tx,
-        `select seq, topic, key, value from outbox_event order by seq limit ${BATCH} for update`,
-      );
+      const columns = ['seq', 'topic', 'key', 'value'] as const;
+      const rows = (
+        await query(
+          tx,
+          `select ${outbox.columns(columns)} from ${outbox.name} order by ${seq} limit ${BATCH} for update`,
+        )
+      ).map((r) => outbox.row(r));
       if (!rows.length) return 0;
       // sendBatch keeps the order of messages within each topic and partition.
       const byTopic = new Map<string, Array<{ key: string; value: string }>>();
@@ -63,7 +62,7 @@ export class OutboxRelay {
         byTopic.get(row.topic)!.push({ key: row.key, value: JSON.stringify(row.value) });
       }
       await this.producer.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
-      await query(tx, `delete from outbox_event where seq = any(?::bigint[])`, [rows.map((r) => r.seq)]);
+      await query(tx, `delete from ${outbox.name} where ${seq} = any(?::bigint[])`, [rows.map((r) => r.seq)]);
       this.published += rows.length;
       // Refusals decided after the fact (a wait given up…) leave through the outbox: counted when they do.
       for (const row of rows) {

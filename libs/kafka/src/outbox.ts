@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ErrorCode, Topic } from '@org/contracts';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
+import { OutboxEvent } from './outbox-event.entity';
 
 export interface OutgoingEvent {
   topic: Topic | `${Topic}.dlq`;
@@ -80,11 +81,8 @@ export function dlqEntry(
  */
 export async function addToOutbox(em: EntityManager, events: OutgoingEvent[]): Promise<void> {
   if (!events.length) return;
+  const outbox = tableOf(em, OutboxEvent);
+  const columns = ['topic', 'key', 'value'] as const;
   // Raw: one unnest insert for every event of a transaction, on every write path (npm run bench -- ingest).
-  await query(
-    em,
-    `insert into outbox_event (topic, key, value)
-     select * from unnest(?::text[], ?::text[], ?::jsonb[])`,
-    [events.map((e) => e.topic), events.map((e) => e.key), events.map((e) => JSON.stringify(e.value))],
-  );
+  await query(em, outbox.bulkInsert(columns), outbox.arrays(events, columns));
 }

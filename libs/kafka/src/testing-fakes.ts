@@ -1,7 +1,9 @@
 // Fakes of kafkajs and MikroORM for the unit tests of this lib: just the methods the code
 // calls, recording what happened in one shared `log` so a test can assert the order
 // (transaction, DLQ send, offset commit). Not exported from index.ts.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { OutboxEvent } from './outbox-event.entity';
+import { ProcessedEvent } from './processed-event.entity';
 import type { ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage, ProducerBatch, TopicMessages } from 'kafkajs';
 
 type Listener = (event: { payload: unknown }) => void;
@@ -189,13 +191,20 @@ export class FakeDatabase {
         return { rows: this.rowsOf(sql, [...parameters]) };
       },
     };
-    return { getTransactionContext: () => transaction } as unknown as EntityManager;
+    // The lib's tables as its entities define them (tableOf), from an ORM that never connects.
+    const { em } = metadataOnly();
+    return {
+      getTransactionContext: () => transaction,
+      getMetadata: (entity: typeof OutboxEvent) => em.getMetadata(entity),
+      getComparator: () => em.getComparator(),
+      getPlatform: () => em.getPlatform(),
+    } as unknown as EntityManager;
   }
 
   private rowsOf(sql: string, params: unknown[]): unknown[] {
     const ids = params[0] as string[];
     if (sql.includes('insert into processed_event')) {
-      return ids.filter((id) => !this.processed.has(id) && this.processed.add(id)).map((id) => ({ event_id: id }));
+      return ids.filter((id) => !this.processed.has(id) && this.processed.add(id)).map((id) => ({ id }));
     }
     if (sql.includes('delete from processed_event')) {
       for (const id of ids) this.processed.delete(id);
@@ -204,6 +213,10 @@ export class FakeDatabase {
     return this.answer(sql, params);
   }
 }
+
+let ormOfEntities: MikroORM | undefined;
+const metadataOnly = () =>
+  (ormOfEntities ??= new MikroORM({ entities: [OutboxEvent, ProcessedEvent], dbName: 'fake' }));
 
 const outage = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 

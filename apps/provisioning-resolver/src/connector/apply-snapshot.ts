@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
 import { type ConnectorRange, placeSnapshotEntry, sameRanges, type SnapshotEntry } from './connector-ranges';
 import { ConnectorSnapshot } from './connector-snapshot.entity';
+import { boundColumns, ConnectorUserRange, entryColumns } from './connector-user-range.entity';
 
 /** A complete page set of one sync. */
 export interface SnapshotSet {
@@ -77,11 +78,13 @@ const setState = (em: EntityManager, connectionId: string, syncId: string, state
  * so the plan never depends on statistics of rows written moments ago).
  */
 async function appendLatest(em: EntityManager, set: SnapshotSet, content: Map<string, SnapshotEntry>): Promise<void> {
+  const range = tableOf(em, ConnectorUserRange);
+  const [connectionId, userId, during] = ['connectionId', 'userId', 'during'] as const;
   // Raw, like the writes below: every user of a 50k-user snapshot, compared (npm run bench -- snapshot).
   const open = await query<{ user_id: string } & SnapshotEntry>(
     em,
-    `select user_id, email as e, tier as r, status as s from connector_user_range
-     where connection_id = ? and upper_inf(during)`,
+    `select ${range.column(userId)} as user_id, ${entryColumns(range)} from ${range.name}
+     where ${range.column(connectionId)} = ? and upper_inf(${range.column(during)})`,
     [set.connectionId],
   );
   const closing: string[] = [];
@@ -96,8 +99,9 @@ async function appendLatest(em: EntityManager, set: SnapshotSet, content: Map<st
   if (closing.length) {
     await query(
       em,
-      `update connector_user_range set during = tstzrange(lower(during), ?::timestamptz, '[)')
-       where connection_id = ? and user_id = any(?::text[]) and upper_inf(during)`,
+      `update ${range.name} set ${range.column(during)} = tstzrange(lower(${range.column(during)}), ?::timestamptz, '[)')
+       where ${range.column(connectionId)} = ? and ${range.column(userId)} = any(?::text[])
+         and upper_inf(${range.column(during)})`,
       [asOf, set.connectionId, closing],
     );
   }
@@ -132,9 +136,11 @@ async function insertRanges(
         perRow: [rows.map((x) => iso(x.range.f)), rows.map((x) => iso(x.range.t))],
         unnest: ', ?::timestamptz[], ?::timestamptz[]',
       };
+  const range = tableOf(em, ConnectorUserRange);
+  const columns = range.columns(['connectionId', 'userId', 'during', 'tenantId', 'email', 'tier', 'status']);
   await query(
     em,
-    `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
+    `insert into ${range.name} (${columns})
      select ?, c.user_id, ${bounds.during}, ?, c.e, c.r, c.s
      from unnest(?::text[], ?::text[], ?::text[], ?::text[]${bounds.unnest}) as c(user_id, e, r, s${bounds.unnest && ', f, t'})`,
     [
@@ -158,12 +164,13 @@ async function placeBetween(
   snapshot: Map<string, SnapshotEntry>,
 ): Promise<void> {
   const content = new Map(snapshot);
-  // Raw: a range's bounds as epoch ms, for every span of the connection (the ORM reads a range as text).
+  const range = tableOf(em, ConnectorUserRange);
+  const userId = range.column('userId');
+  // Raw: a range's bounds as epoch ms, for every span of the connection.
   const rows = await query<{ user_id: string } & ConnectorRange>(
     em,
-    `select user_id, (extract(epoch from lower(during)) * 1000)::float8 as f,
-       (extract(epoch from upper(during)) * 1000)::float8 as t, email as e, tier as r, status as s
-     from connector_user_range where connection_id = ? order by user_id, lower(during)`,
+    `select ${userId} as user_id, ${boundColumns(range)}, ${entryColumns(range)}
+     from ${range.name} where ${range.column('connectionId')} = ? order by ${userId}, lower(${range.column('during')})`,
     [set.connectionId],
   );
   const byUser = new Map<string, ConnectorRange[]>();
@@ -182,10 +189,11 @@ async function placeBetween(
   if (!changed.length) return;
   // Each changed user's spans are written again whole: this path is the rare late snapshot.
   // Raw: up to every user of the connection as one array parameter, where the ORM would bind one each.
-  await query(em, `delete from connector_user_range where connection_id = ? and user_id = any(?::text[])`, [
-    set.connectionId,
-    changed.map((c) => c.userId),
-  ]);
+  await query(
+    em,
+    `delete from ${range.name} where ${range.column('connectionId')} = ? and ${userId} = any(?::text[])`,
+    [set.connectionId, changed.map((c) => c.userId)],
+  );
   await insertRanges(
     em,
     set,

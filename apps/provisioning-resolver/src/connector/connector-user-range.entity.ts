@@ -1,4 +1,5 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { Table } from '@org/database';
 
 /**
  * What the snapshots of a connection said of one user over a span of time `during` (a
@@ -41,3 +42,18 @@ export class ConnectorUserRange {
   @Property({ type: 'text' })
   status!: string;
 }
+
+/*
+ * Raw reads of spans name their columns as the letters of `ConnectorRange` (connector-ranges.ts),
+ * which the comparisons use; the ORM reads a range only as text, so bounds come as epoch ms.
+ */
+
+/** `email as e, tier as r, status as s` */
+export const entryColumns = (range: Table<ConnectorUserRange>): string =>
+  `${range.column('email')} as e, ${range.column('tier')} as r, ${range.column('status')} as s`;
+
+/** `f` and `t`: the bounds of `during` as epoch ms (`t` null while open). */
+export const boundColumns = (range: Table<ConnectorUserRange>): string => {
+  const during = range.column('during');
+  return `(extract(epoch from lower(${during})) * 1000)::float8 as f, (extract(epoch from upper(${during})) * 1000)::float8 as t`;
+};

@@ -1,29 +1,23 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { connectorEventKey, TOPICS } from '@org/contracts';
-import { query } from '@org/database';
+import { query, type Table, tableOf } from '@org/database';
 import { addToOutbox, dlqEntry, PollLoop } from '@org/kafka';
 import { SERVICE_CONFIG } from '@org/service';
 import type { ResolverConfig } from '../config';
+import { ConnectionFact } from '../fact/connection-fact.entity';
+import { SnapshotPage } from './snapshot-page.entity';
+import { UsageFact } from './usage-fact.entity';
 
 const BATCH = 500;
 
-export interface UsageRow {
-  connection_id: string;
-  day: string;
-  user_id: string;
-  tenant_id: string;
-  events: number;
-  event_id: string;
-}
-
 /** The connector.usage event a usage row came from, for the DLQ. */
-export const usageEvent = (u: UsageRow) => ({
-  id: u.event_id,
+export const usageEvent = (u: UsageFact) => ({
+  id: u.eventId,
   type: 'connector.usage',
   version: 1,
-  tenantId: u.tenant_id,
-  data: { connectionId: u.connection_id, userId: u.user_id, day: u.day, events: u.events },
+  tenantId: u.tenantId,
+  data: { connectionId: u.connectionId, userId: u.userId, day: u.day, events: u.events },
 });
 
 /**
@@ -51,53 +45,55 @@ export class WaitingConnectorDataService implements OnApplicationBootstrap, OnMo
   /** Gives up on one batch of expired waits; returns how many. */
   giveUp(): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
+      const page = tableOf(em, SnapshotPage);
+      const usage = tableOf(em, UsageFact);
+      const connection = tableOf(em, ConnectionFact);
+      const unknown = (t: Table<SnapshotPage> | Table<UsageFact>) =>
+        `not exists (select 1 from ${connection.name} c where c.${connection.column('connectionId')} = s.${t.column('connectionId')})`;
+      /** Deletes in a bounded batch the rows received more than `ms` ago (and matching `where`), returning them. */
+      const expired = <T extends object>(
+        t: Table<T>,
+        key: ReadonlyArray<keyof T & string>,
+        where: string,
+        ms: number,
+      ) =>
+        query(
+          em,
+          `delete from ${t.name} where (${t.columns(key)}) in (
+             select ${t.columns(key)} from ${t.name} s
+             where s.${t.column('receivedAt' as keyof T & string)} < now() - ? * interval '1 millisecond' and ${where}
+             limit ${BATCH})
+           returning ${t.columns()}`,
+          [ms],
+        ).then((rows) => rows.map((r) => t.row(r)));
+      const pageKey = ['connectionId', 'syncId', 'page'] as const;
       // Raw, the three: deletes in bounded batches that return what they took, for the DLQ.
-      const unknownPages = await query<{ connection_id: string; event: { tenantId: string } }>(
-        em,
-        `delete from snapshot_page p where (p.connection_id, p.sync_id, p.page) in (
-           select connection_id, sync_id, page from snapshot_page s
-           where s.received_at < now() - ? * interval '1 millisecond'
-             and not exists (select 1 from connection_fact c where c.connection_id = s.connection_id)
-           limit ${BATCH})
-         returning p.connection_id, p.event`,
-        [this.config.RESOLVER_CONNECTION_WAIT_MS],
-      );
-      const incompletePages = await query<{ connection_id: string; event: { tenantId: string } }>(
-        em,
-        `delete from snapshot_page p where (p.connection_id, p.sync_id, p.page) in (
-           select connection_id, sync_id, page from snapshot_page s
-           where s.received_at < now() - ? * interval '1 millisecond' limit ${BATCH})
-         returning p.connection_id, p.event`,
-        [this.config.RESOLVER_PAGE_SET_WAIT_MS],
-      );
-      const unknownUsage = await query<UsageRow>(
-        em,
-        `delete from usage_fact u where (u.connection_id, u.day, u.user_id) in (
-           select connection_id, day, user_id from usage_fact s
-           where s.received_at < now() - ? * interval '1 millisecond'
-             and not exists (select 1 from connection_fact c where c.connection_id = s.connection_id)
-           limit ${BATCH})
-         returning u.connection_id, u.day::text, u.user_id, u.tenant_id, u.events, u.event_id`,
-        [this.config.RESOLVER_CONNECTION_WAIT_MS],
+      const unknownPages = await expired(page, pageKey, unknown(page), this.config.RESOLVER_CONNECTION_WAIT_MS);
+      const incompletePages = await expired(page, pageKey, 'true', this.config.RESOLVER_PAGE_SET_WAIT_MS);
+      const unknownUsage = await expired(
+        usage,
+        ['connectionId', 'day', 'userId'],
+        unknown(usage),
+        this.config.RESOLVER_CONNECTION_WAIT_MS,
       );
       const waited = (ms: number) => `still unknown after waiting ${ms} ms`;
       await addToOutbox(em, [
         ...unknownPages.map((p) =>
-          dlqEntry(TOPICS.connectorSnapshots, connectorEventKey(p.event.tenantId, p.connection_id), p.event, {
+          dlqEntry(TOPICS.connectorSnapshots, connectorEventKey(p.tenantId, p.connectionId), p.event, {
             code: 'UNKNOWN_CONNECTION',
-            message: `connection ${p.connection_id} ${waited(this.config.RESOLVER_CONNECTION_WAIT_MS)}`,
+            message: `connection ${p.connectionId} ${waited(this.config.RESOLVER_CONNECTION_WAIT_MS)}`,
           }),
         ),
         ...incompletePages.map((p) =>
-          dlqEntry(TOPICS.connectorSnapshots, connectorEventKey(p.event.tenantId, p.connection_id), p.event, {
+          dlqEntry(TOPICS.connectorSnapshots, connectorEventKey(p.tenantId, p.connectionId), p.event, {
             code: 'INCOMPLETE_PAGE_SET',
             message: `the other pages of this sync did not arrive within ${this.config.RESOLVER_PAGE_SET_WAIT_MS} ms`,
           }),
         ),
         ...unknownUsage.map((u) =>
-          dlqEntry(TOPICS.connectorUsage, connectorEventKey(u.tenant_id, u.connection_id), usageEvent(u), {
+          dlqEntry(TOPICS.connectorUsage, connectorEventKey(u.tenantId, u.connectionId), usageEvent(u), {
             code: 'UNKNOWN_CONNECTION',
-            message: `connection ${u.connection_id} ${waited(this.config.RESOLVER_CONNECTION_WAIT_MS)}`,
+            message: `connection ${u.connectionId} ${waited(this.config.RESOLVER_CONNECTION_WAIT_MS)}`,
           }),
         ),
       ]);

@@ -7,7 +7,8 @@ import { connectorEventKey, type Period } from '@org/contracts';
 import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, isoToDay, mergeRanges } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
 import { applyHeldSnapshots, lockConnections } from '../connector/connector-data';
-import { type UsageRow, usageEvent } from '../connector/waiting-connector-data.service';
+import { UsageFact } from '../connector/usage-fact.entity';
+import { usageEvent } from '../connector/waiting-connector-data.service';
 import { TenantSettings } from '../tenant/tenant-settings.entity';
 import { timeZoneOf } from '../view/instance-facts';
 import { ViewState } from '../view/view-state.entity';
@@ -15,7 +16,8 @@ import { ActivityFact } from './activity-fact.entity';
 import { ConnectionFact } from './connection-fact.entity';
 import { EstimateChange } from './estimate-change.entity';
 import { EstimateFact } from './estimate-fact.entity';
-import { periodsJson, periodsParameter } from './connection-periods';
+import { periodsJson } from './connection-periods';
+import { InstanceFact } from './instance-fact.entity';
 import { RebuildViewService } from '../view/rebuild-view.service';
 import { refreshViews, startRebuild, type TouchedDays } from '../view/view-writer';
 
@@ -34,6 +36,18 @@ export class RecordFactsKafkaController {
     let rebuilding = false;
     const connectionIds = [...new Set(batch.events.map((e) => e.data.connectionId))];
     await lockConnections(batch.em, connectionIds);
+    const fact = tableOf(batch.em, ConnectionFact);
+    const columns = [
+      'connectionId',
+      'tenantId',
+      'instanceId',
+      'kind',
+      'supportsLicenseTiers',
+      'status',
+      'periods',
+      'effectiveAt',
+    ] as const;
+    const [status, effectiveAt] = [fact.column('status'), fact.column('effectiveAt')];
     for (const e of batch.events) {
       const before = await batch.em.findOne(
         ConnectionFact,
@@ -43,22 +57,11 @@ export class RecordFactsKafkaController {
       // Raw: an upsert that keeps the newer state (a condition on the conflict), returning what is kept.
       const [after] = await query<{ tenant_id: string; status: string; periods: Period[] }>(
         batch.em,
-        `insert into connection_fact (connection_id, tenant_id, instance_id, kind, supports_license_tiers, status, periods, effective_at)
-         values (?, ?, ?, ?, ?, ?, ${periodsParameter('?')}, ?)
-         on conflict (connection_id) do update set
-           status = excluded.status, periods = excluded.periods, effective_at = excluded.effective_at
-         where connection_fact.status <> 'deleted' and excluded.effective_at >= connection_fact.effective_at
-         returning tenant_id, status, ${periodsJson('periods')} as periods`,
-        [
-          e.data.connectionId,
-          e.tenantId,
-          e.data.instanceId,
-          e.data.kind,
-          e.data.supportsLicenseTiers,
-          e.data.status,
-          JSON.stringify(e.data.periods),
-          e.data.effectiveAt,
-        ],
+        `${fact.insert(columns)}
+         on conflict (${fact.column('connectionId')}) do update set ${fact.excluded(['status', 'periods', 'effectiveAt'])}
+         where ${fact.name}.${status} <> 'deleted' and excluded.${effectiveAt} >= ${fact.name}.${effectiveAt}
+         returning ${fact.column('tenantId')} as tenant_id, ${status} as status, ${periodsJson(fact.column('periods'))} as periods`,
+        fact.values({ ...e.data, tenantId: e.tenantId, effectiveAt: new Date(e.data.effectiveAt) }, columns),
       );
       if (!after || after.tenant_id !== e.tenantId) continue; // older than what is known, or deleted already
       if (after.status === 'deleted' && before?.status !== 'deleted') {
@@ -92,22 +95,25 @@ export class RecordFactsKafkaController {
         e.data.intervals.map((i) => ({ from: isoToDay(i.from), to: i.to === null ? null : isoToDay(i.to) })),
       ),
     }));
+    const fact = tableOf(batch.em, EstimateFact);
+    const key = ['instanceId', 'userId'] as const;
     // Raw, like the upsert below: the days being replaced, of a chunk of 5,000 (npm run bench -- ingest).
     const earlier = (
-      await query<{ instance_id: string; tenant_id: string; days: string }>(
+      await query(
         batch.em,
-        `select instance_id, tenant_id, days::text from estimate_fact
-         where (instance_id, user_id) in (select * from unnest(?::uuid[], ?::text[]))`,
-        [estimates.map((e) => e.instanceId), estimates.map((e) => e.userId)],
+        `select ${fact.columns(['instanceId', 'tenantId', 'days'])} from ${fact.name}
+         where (${fact.columns(key)}) in (select * from unnest(${fact.arrayParameters(key)}))`,
+        fact.arrays(estimates, key),
       )
-    ).map((r) => ({ instanceId: r.instance_id, tenantId: r.tenant_id, ranges: dayRangesOf(r.days) }));
+    )
+      .map((r) => fact.row(r))
+      .map((r) => ({ instanceId: r.instanceId, tenantId: r.tenantId, ranges: dayRangesOf(r.days) }));
     // Raw: a bulk unnest upsert of datemultiranges, per chunk of 5,000 estimates (npm run bench -- ingest).
-    const fact = tableOf(batch.em, EstimateFact);
     const columns = ['instanceId', 'userId', 'tenantId', 'email', 'days'] as const;
     await query(
       batch.em,
       `${fact.bulkInsert(columns)}
-       on conflict (${fact.columns(['instanceId', 'userId'])}) do update set ${fact.excluded(['email', 'days'])}`,
+       on conflict (${fact.columns(key)}) do update set ${fact.excluded(['email', 'days'])}`,
       fact.arrays(
         estimates.map((e) => ({ ...e, days: dateMultirangeOf(e.ranges) })),
         columns,
@@ -187,6 +193,9 @@ export class RecordFactsKafkaController {
     }
     if (!instances.size) return;
     // R14: an earlier first login turns the days from it on from "unknown" (null) to counted (0 or more).
+    const fact = tableOf(batch.em, InstanceFact);
+    const columns = ['instanceId', 'tenantId', 'firstLoginAt'] as const;
+    const [instanceId, tenantId, firstLoginAt] = columns.map((c) => fact.column(c));
     // Raw: a conditional upsert that also returns the value it replaced, which em.upsertMany cannot.
     const moved = await query<{
       instance_id: string;
@@ -196,24 +205,28 @@ export class RecordFactsKafkaController {
     }>(
       batch.em,
       `with incoming as (
-         select * from unnest(?::uuid[], ?::text[], ?::timestamptz[]) as s(instance_id, tenant_id, first_login_at)),
+         select * from unnest(${fact.arrayParameters(columns)}) as s(${fact.columns(columns)})),
        earlier as (
-         select f.instance_id, f.first_login_at from instance_fact f join incoming using (instance_id)),
+         select f.${instanceId}, f.${firstLoginAt} from ${fact.name} f join incoming using (${instanceId})),
        changed as (
-         insert into instance_fact (instance_id, tenant_id, first_login_at) select * from incoming
-         on conflict (instance_id) do update set first_login_at = excluded.first_login_at
-         where instance_fact.tenant_id = excluded.tenant_id
-           and excluded.first_login_at < coalesce(instance_fact.first_login_at, 'infinity')
-         returning instance_id, tenant_id, first_login_at)
-       select c.instance_id, c.tenant_id, (extract(epoch from c.first_login_at) * 1000)::float8 as first_login_at,
-         (extract(epoch from e.first_login_at) * 1000)::float8 as before
-       from changed c left join earlier e using (instance_id)
-       where c.first_login_at is not null`,
-      [
-        [...instances.keys()],
-        [...instances.values()].map((i) => i.tenantId),
-        [...instances.values()].map((i) => i.firstLoginAt),
-      ],
+         insert into ${fact.name} (${fact.columns(columns)}) select * from incoming
+         on conflict (${instanceId}) do update set ${fact.excluded(['firstLoginAt'])}
+         where ${fact.name}.${tenantId} = excluded.${tenantId}
+           and excluded.${firstLoginAt} < coalesce(${fact.name}.${firstLoginAt}, 'infinity')
+         returning ${fact.columns(columns)})
+       select c.${instanceId} as instance_id, c.${tenantId} as tenant_id,
+         (extract(epoch from c.${firstLoginAt}) * 1000)::float8 as first_login_at,
+         (extract(epoch from e.${firstLoginAt}) * 1000)::float8 as before
+       from changed c left join earlier e using (${instanceId})
+       where c.${firstLoginAt} is not null`,
+      fact.arrays(
+        [...instances].map(([id, i]) => ({
+          instanceId: id,
+          tenantId: i.tenantId,
+          firstLoginAt: i.firstLoginAt === null ? null : new Date(i.firstLoginAt),
+        })),
+        columns,
+      ),
     );
     const touched: TouchedDays[] = [];
     const zones = new Map<string, string>();
@@ -261,21 +274,27 @@ async function recordEstimateChanges(
 
 /** Usage that waited for a connection of another tenant is refused once the connection is known. */
 async function dropForeignUsage(em: EntityManager, connectionIds: string[]): Promise<void> {
+  const usage = tableOf(em, UsageFact);
+  const connection = tableOf(em, ConnectionFact);
+  const [connectionId, tenantId] = [usage.column('connectionId'), usage.column('tenantId')];
   // Raw: a delete joined to the connection, returning what it took.
-  const foreign = await query<UsageRow>(
+  const foreign = await query(
     em,
-    `delete from usage_fact u using connection_fact c
-     where u.connection_id = any(?::uuid[]) and c.connection_id = u.connection_id and c.tenant_id <> u.tenant_id
-     returning u.connection_id, u.day::text, u.user_id, u.tenant_id, u.events, u.event_id`,
+    `delete from ${usage.name} u using ${connection.name} c
+     where u.${connectionId} = any(?::uuid[]) and c.${connection.column('connectionId')} = u.${connectionId}
+       and c.${connection.column('tenantId')} <> u.${tenantId}
+     returning ${usage.columns(undefined, 'u')}`,
     [connectionIds],
   );
   await addToOutbox(
     em,
-    foreign.map((u) =>
-      dlqEntry(TOPICS.connectorUsage, connectorEventKey(u.tenant_id, u.connection_id), usageEvent(u), {
-        code: 'TENANT_MISMATCH',
-        message: `connection ${u.connection_id} belongs to another tenant`,
-      }),
-    ),
+    foreign
+      .map((r) => usage.row(r))
+      .map((u) =>
+        dlqEntry(TOPICS.connectorUsage, connectorEventKey(u.tenantId, u.connectionId), usageEvent(u), {
+          code: 'TENANT_MISMATCH',
+          message: `connection ${u.connectionId} belongs to another tenant`,
+        }),
+      ),
   );
 }

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
 import { isoToDay, mergeRanges } from '@org/days';
 import type { ConnectorRange } from '../connector/connector-ranges';
+import { boundColumns, ConnectorUserRange, entryColumns } from '../connector/connector-user-range.entity';
+import { EstimateFact } from '../fact/estimate-fact.entity';
 import type { ViewDay } from './view-days';
 
 export interface AccuracyDay {
@@ -49,10 +51,12 @@ export async function estimateAccuracy(
 
   // Each estimated range [from, until) of each user, until null while open. Raw, like the spans
   // below: the ranges of a range column, which the ORM reads only as text.
+  const fact = tableOf(em, EstimateFact);
   const estimates = await query<{ email: string; from: string; until: string | null }>(
     em,
-    `select e.email, lower(r)::text as "from", upper(r)::text as until
-     from estimate_fact e cross join lateral unnest(e.days) r where e.instance_id = ? and e.tenant_id = ?`,
+    `select e.${fact.column('email')} as email, lower(r)::text as "from", upper(r)::text as until
+     from ${fact.name} e cross join lateral unnest(e.${fact.column('days')}) r
+     where e.${fact.column('instanceId')} = ? and e.${fact.column('tenantId')} = ?`,
     [instanceId, tenantId],
   );
   for (const e of estimates) {
@@ -63,14 +67,14 @@ export async function estimateAccuracy(
 
   // Days of one connection show its snapshots in time order: a range [f, t) covers a run of them.
   const connections = [...new Set(days.map((d) => d.connectionId!))];
+  const span = tableOf(em, ConnectorUserRange);
   for (const connectionId of connections) {
     const indexes = days.flatMap((d, i) => (d.connectionId === connectionId ? [i] : []));
     const instants = indexes.map((i) => days[i].snapshotAt!);
-    const ranges = await query<Pick<ConnectorRange, 'f' | 't' | 'e'>>(
+    const ranges = await query<ConnectorRange>(
       em,
-      `select (extract(epoch from lower(during)) * 1000)::float8 as f,
-         (extract(epoch from upper(during)) * 1000)::float8 as t, email as e
-       from connector_user_range where connection_id = ? and tenant_id = ? and status = 'active'`,
+      `select ${boundColumns(span)}, ${entryColumns(span)} from ${span.name}
+       where ${span.column('connectionId')} = ? and ${span.column('tenantId')} = ? and ${span.column('status')} = 'active'`,
       [connectionId, tenantId],
     );
     for (const r of ranges) {

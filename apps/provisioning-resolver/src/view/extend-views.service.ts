@@ -1,8 +1,9 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { query } from '@org/database';
-import { isoToDay } from '@org/days';
+import { query, tableOf } from '@org/database';
 import { PollLoop } from '@org/kafka';
+import { TenantSettings } from '../tenant/tenant-settings.entity';
+import { ViewState } from './view-state.entity';
 import { refreshViews } from './view-writer';
 
 const BATCH = 50;
@@ -29,23 +30,23 @@ export class ExtendViewsService implements OnApplicationBootstrap, OnModuleDestr
   /** Extends up to BATCH views whose last day is before today in their tenant's zone; returns how many. */
   extendBatch(): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
+      const state = tableOf(em, ViewState);
+      const settings = tableOf(em, TenantSettings);
+      const [tenantId, lastDay] = [state.column('tenantId'), state.column('lastDay')];
       // Raw: a join to each tenant's zone to find the views behind today, skipping locked ones.
-      const behind = await query<{ instance_id: string; tenant_id: string; last_day: string }>(
-        em,
-        `select s.instance_id, s.tenant_id, s.last_day::text from view_state s
-         left join tenant_settings t on t.tenant_id = s.tenant_id
-         where s.last_day < (now() at time zone coalesce(t.time_zone, 'UTC'))::date
-           and s.last_day >= s.first_day and s.rebuild_generation is null
-         order by s.instance_id limit ${BATCH} for update of s skip locked`,
-      );
+      const behind = (
+        await query(
+          em,
+          `select ${state.columns(['instanceId', 'tenantId', 'lastDay'], 's')} from ${state.name} s
+           left join ${settings.name} t on t.${settings.column('tenantId')} = s.${tenantId}
+           where s.${lastDay} < (now() at time zone coalesce(t.${settings.column('timeZone')}, 'UTC'))::date
+             and s.${lastDay} >= s.${state.column('firstDay')} and s.${state.column('rebuildGeneration')} is null
+           order by s.${state.column('instanceId')} limit ${BATCH} for update of s skip locked`,
+        )
+      ).map((r) => state.row(r));
       await refreshViews(
         em,
-        behind.map((s) => ({
-          instanceId: s.instance_id,
-          tenantId: s.tenant_id,
-          from: isoToDay(s.last_day) + 1,
-          to: null,
-        })),
+        behind.map((s) => ({ instanceId: s.instanceId, tenantId: s.tenantId, from: s.lastDay + 1, to: null })),
       );
       return behind.length;
     });

@@ -1,8 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@org/database';
+import { query, tableOf } from '@org/database';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
+import { ConnectorSnapshot } from '../connector/connector-snapshot.entity';
+import { UsageFact } from '../connector/usage-fact.entity';
 import { ActivityFact } from '../fact/activity-fact.entity';
 import { ConnectionFact } from '../fact/connection-fact.entity';
+import { EstimateChange } from '../fact/estimate-change.entity';
 import { InstanceFact } from '../fact/instance-fact.entity';
 import { TenantSettings } from '../tenant/tenant-settings.entity';
 import { type ConnectionFacts, type ConnectionKind, type InstanceFacts, showsEstimate } from './view-days';
@@ -49,21 +52,27 @@ export async function loadInstanceFacts(
   const ids = kept.map((c) => c.connectionId);
   // One after another: queries of one transaction share one connection.
   const timeZone = scope.timeZone ?? (await timeZoneOf(em, scope.tenantId));
+  const snapshot = tableOf(em, ConnectorSnapshot);
+  const use = tableOf(em, UsageFact);
   // Raw, like the two below: read at every refresh and rebuild step (npm run bench -- rebuild, snapshot).
   const snapshots = await (ids.length
     ? query<{ connection_id: string; at: number; active_users: number; tiers: Record<string, number> }>(
         em,
-        `select connection_id, (extract(epoch from as_of) * 1000)::float8 as at, active_users, tiers
-         from connector_snapshot where connection_id = any(?::uuid[]) and state = 'applied' order by as_of`,
+        `select ${snapshot.column('connectionId')} as connection_id,
+           (extract(epoch from ${snapshot.column('asOf')}) * 1000)::float8 as at,
+           ${snapshot.column('activeUsers')} as active_users, ${snapshot.column('tiers')} as tiers
+         from ${snapshot.name} where ${snapshot.column('connectionId')} = any(?::uuid[]) and ${snapshot.column('state')} = 'applied'
+         order by ${snapshot.column('asOf')}`,
         [ids],
       )
     : []);
   const usage = await (ids.length
     ? query<{ connection_id: string; day: string; users: number }>(
         em,
-        `select connection_id, day::text, (count(*) filter (where events > 0))::int as users from usage_fact
-           where connection_id = any(?::uuid[]) and day between ?::date and ?::date
-           group by 1, 2`,
+        `select ${use.column('connectionId')} as connection_id, ${use.column('day')}::text as day,
+           (count(*) filter (where ${use.column('events')} > 0))::int as users
+         from ${use.name} where ${use.column('connectionId')} = any(?::uuid[]) and ${use.column('day')} between ?::date and ?::date
+         group by 1, 2`,
         [ids, dayToIso(from), dayToIso(to)],
       )
     : []);
@@ -97,19 +106,25 @@ export async function loadInstanceFacts(
   for (const u of usage) connections.get(u.connection_id)!.usage.set(isoToDay(u.day), u.users);
   const shown = [...connections.values()];
   // Days all shown from connector snapshots need no estimate.
-  const estimateChanges = !showsEstimate(shown, timeZone, from, to)
-    ? []
-    : await query<{ day: string; delta: number }>(
-        em,
-        `select day::text, delta from estimate_change
-         where instance_id = ? and tenant_id = ? and delta <> 0 order by day`,
-        [scope.instanceId, scope.tenantId],
-      );
+  const estimateChanges = !showsEstimate(shown, timeZone, from, to) ? [] : await estimateChangesOf(em, scope);
   return {
     timeZone,
     connections: shown,
-    estimateChanges: estimateChanges.map((c) => ({ day: isoToDay(c.day), delta: c.delta })),
+    estimateChanges,
     ssoActivity: new Map(ssoActivity.map((a) => [a.day, a.activeUsers])),
     firstLoginDay: instance?.firstLoginAt ? dayOf(instance.firstLoginAt.getTime(), timeZone) : null,
   };
+}
+
+/** Every change of the estimate's count, by day. */
+async function estimateChangesOf(em: EntityManager, scope: FactScope): Promise<Array<{ day: number; delta: number }>> {
+  const change = tableOf(em, EstimateChange);
+  const rows = await query(
+    em,
+    `select ${change.columns(['day', 'delta'])} from ${change.name}
+     where ${change.column('instanceId')} = ? and ${change.column('tenantId')} = ? and ${change.column('delta')} <> 0
+     order by ${change.column('day')}`,
+    [scope.instanceId, scope.tenantId],
+  );
+  return rows.map((r) => change.row(r));
 }

@@ -100,7 +100,7 @@ async function applyIfComplete(
       em,
       `insert into ${memberships.name} (${memberships.columns(['instanceId', ...written])})
        select ?, * from unnest(${memberships.arrayParameters(written)})
-       on conflict (instance_id, user_id) do update set email = excluded.email, ranges = excluded.ranges`,
+       on conflict (${memberships.columns(['instanceId', 'userId'])}) do update set ${memberships.excluded(['email', 'ranges'])}`,
       [
         sync.instanceId,
         changed.map(([u]) => u),

@@ -1,4 +1,4 @@
-import { sql } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, tableOf } from '@org/database';
 import { Activity } from './activity.entity';
@@ -15,18 +15,18 @@ export async function addActivity(em: EntityManager, changes: ActivityChange[]):
   if (!changes.length) return;
   const activity = tableOf(em, Activity);
   const added = ['instanceId', 'day', 'tenantId', 'activeUsers'] as const;
+  const [activeUsers, version] = [activity.column('activeUsers'), activity.column('version')];
   // Raw: a bulk `unnest` upsert that adds to the stored counts (npm run bench -- ingest).
   await query(
     em,
     `${activity.bulkInsert(added)}
-     on conflict (instance_id, day) do update
-       set active_users = activity.active_users + excluded.active_users, version = activity.version + 1`,
-    [
-      changes.map((c) => c.instanceId),
-      changes.map((c) => c.day),
-      changes.map((c) => c.tenantId),
-      changes.map((c) => c.users),
-    ],
+     on conflict (${activity.columns(['instanceId', 'day'])}) do update
+       set ${activeUsers} = ${activity.name}.${activeUsers} + excluded.${activeUsers},
+         ${version} = ${activity.name}.${version} + 1`,
+    activity.arrays(
+      changes.map((c) => ({ ...c, activeUsers: c.users })),
+      added,
+    ),
   );
 }
 
@@ -37,17 +37,19 @@ export async function replaceActivity(
   tenantId: string,
   counts: Map<number, number>,
 ) {
+  const activity = tableOf(em, Activity);
+  const [activeUsers, version] = [activity.column('activeUsers'), activity.column('version')];
   await em.nativeUpdate(
     Activity,
     { instanceId, activeUsers: { $ne: 0 }, day: { $nin: [...counts.keys()] } },
-    { activeUsers: 0, version: sql`version + 1` },
+    { activeUsers: 0, version: raw(`${version} + 1`) },
   );
   if (!counts.size) return;
   await em
     .createQueryBuilder(Activity)
     .insert([...counts].map(([day, activeUsers]) => ({ instanceId, day, tenantId, activeUsers })))
     .onConflict(['instanceId', 'day'])
-    .merge({ activeUsers: sql`excluded.active_users`, version: sql`activity.version + 1` })
-    .where(sql`activity.active_users <> excluded.active_users`)
+    .merge({ activeUsers: raw(`excluded.${activeUsers}`), version: raw(`${activity.name}.${version} + 1`) })
+    .where(raw(`${activity.name}.${activeUsers} <> excluded.${activeUsers}`))
     .execute();
 }

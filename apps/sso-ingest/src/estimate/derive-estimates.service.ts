@@ -1,11 +1,13 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { query, tableOf } from '@org/database';
+import { query, type Table, tableOf } from '@org/database';
 import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, quarterToMs, sameRanges } from '@org/days';
 import { AssignmentListRow } from '../assignment/assignment-list.entity';
 import { AssignmentMembership } from '../assignment/assignment-membership.entity';
+import { SsoInstance } from '../instance/sso-instance.entity';
 import { LoginHistory } from '../login/login-history.entity';
+import { TenantSettings } from '../tenant/tenant-settings.entity';
 import { Estimate } from './estimate.entity';
 import { estimateRanges, loginRanges } from './estimate-rules';
 
@@ -13,6 +15,9 @@ export interface Pair {
   instanceId: string;
   userId: string;
 }
+
+/** The key of every per-user table: (instance, user). */
+const PAIR = ['instanceId', 'userId'] as const;
 
 interface PairFacts {
   instance_id: string;
@@ -45,26 +50,36 @@ export const loginDaysOf = (quarters: Iterable<number>, timeZone: string): Set<n
 export class DeriveEstimatesService {
   async refresh(em: EntityManager, pairs: Pair[]): Promise<number> {
     if (!pairs.length) return 0;
+    const instance = tableOf(em, SsoInstance);
+    const settings = tableOf(em, TenantSettings);
+    const history = tableOf(em, LoginHistory);
+    const membership = tableOf(em, AssignmentMembership);
+    const estimate = tableOf(em, Estimate);
+    const list = tableOf(em, AssignmentListRow);
+    const ofPair = <T extends Pair>(alias: string, table: Table<T>) =>
+      `${alias}.${table.column('instanceId')} = p.instance_id and ${alias}.${table.column('userId')} = p.user_id`;
     // Raw: six tables joined on `unnest` for a whole batch of pairs, the bulk shape npm run bench -- ingest keeps raw.
     const facts = await query<PairFacts>(
       em,
-      `with p as (select distinct * from unnest(?::uuid[], ?::text[]) as p(instance_id, user_id))
-       select p.instance_id, p.user_id, i.tenant_id,
-              coalesce(t.time_zone, 'UTC') as time_zone, coalesce(t.estimate_window_days, 120) as window_days,
-              lh.quarters, lh.email as login_email, am.ranges::text as assigned, am.email as list_email,
+      `with p as (select distinct * from unnest(${estimate.arrayParameters(PAIR)}) as p(instance_id, user_id))
+       select p.instance_id, p.user_id, i.${instance.column('tenantId')} as tenant_id,
+              coalesce(t.${settings.column('timeZone')}, 'UTC') as time_zone,
+              coalesce(t.${settings.column('estimateWindowDays')}, 120) as window_days,
+              lh.${history.column('quarters')} as quarters, lh.${history.column('email')} as login_email,
+              am.${membership.column('ranges')}::text as assigned, am.${membership.column('email')} as list_email,
               fl.first_list_day,
-              e.ranges::text as current, e.email as current_email
+              e.${estimate.column('ranges')}::text as current, e.${estimate.column('email')} as current_email
        from p
-       join sso_instance i on i.id = p.instance_id
-       left join tenant_settings t on t.tenant_id = i.tenant_id
-       left join login_history lh on lh.instance_id = p.instance_id and lh.user_id = p.user_id
-       left join assignment_membership am on am.instance_id = p.instance_id and am.user_id = p.user_id
-       left join estimate e on e.instance_id = p.instance_id and e.user_id = p.user_id
+       join ${instance.name} i on i.${instance.column('id')} = p.instance_id
+       left join ${settings.name} t on t.${settings.column('tenantId')} = i.${instance.column('tenantId')}
+       left join ${history.name} lh on ${ofPair('lh', history)}
+       left join ${membership.name} am on ${ofPair('am', membership)}
+       left join ${estimate.name} e on ${ofPair('e', estimate)}
        left join (
-         select instance_id, min(day) as first_list_day from assignment_list
-         where instance_id in (select instance_id from p) group by instance_id
+         select ${list.column('instanceId')} as instance_id, min(${list.column('day')}) as first_list_day
+         from ${list.name} where ${list.column('instanceId')} in (select instance_id from p) group by 1
        ) fl on fl.instance_id = p.instance_id`,
-      [pairs.map((p) => p.instanceId), pairs.map((p) => p.userId)],
+      estimate.arrays(pairs, PAIR),
     );
     const changed = facts.flatMap((f) => {
       const ranges = estimateRanges({
@@ -145,19 +160,18 @@ async function writeEstimates(
   if (!rows.length) return;
   const estimates = tableOf(em, Estimate);
   const written = ['instanceId', 'userId', 'tenantId', 'email', 'ranges'] as const;
+  const [email, ranges, version] = [estimates.column('email'), estimates.column('ranges'), estimates.column('version')];
+  const stored = (column: string) => `${estimates.name}.${column}`;
   // Raw: a bulk `unnest` upsert of day multiranges, skipping unchanged rows (npm run bench -- ingest).
   await query(
     em,
     `${estimates.bulkInsert(written)}
-     on conflict (instance_id, user_id) do update
-       set email = excluded.email, ranges = excluded.ranges, version = estimate.version + 1
-       where (estimate.ranges, estimate.email) is distinct from (excluded.ranges, excluded.email)`,
-    [
-      rows.map((r) => r.instanceId),
-      rows.map((r) => r.userId),
-      rows.map((r) => r.tenantId),
-      rows.map((r) => r.email),
-      rows.map((r) => dateMultirangeOf(r.ranges)),
-    ],
+     on conflict (${estimates.columns(PAIR)}) do update
+       set ${estimates.excluded(['email', 'ranges'])}, ${version} = ${stored(version)} + 1
+       where (${stored(ranges)}, ${stored(email)}) is distinct from (excluded.${ranges}, excluded.${email})`,
+    estimates.arrays(
+      rows.map((r) => ({ ...r, ranges: dateMultirangeOf(r.ranges) })),
+      written,
+    ),
   );
 }

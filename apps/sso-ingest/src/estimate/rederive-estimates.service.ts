@@ -1,4 +1,4 @@
-import { LockMode, sql } from '@mikro-orm/core';
+import { LockMode, raw } from '@mikro-orm/core';
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PollLoop } from '@org/kafka';
@@ -6,7 +6,9 @@ import { AssignmentListRow } from '../assignment/assignment-list.entity';
 import { AssignmentMembership } from '../assignment/assignment-membership.entity';
 import { SsoInstance } from '../instance/sso-instance.entity';
 import { LoginHistory } from '../login/login-history.entity';
+import { TenantSettings } from '../tenant/tenant-settings.entity';
 import { settingsOf } from '../tenant/tenant-settings';
+import { tableOf } from '@org/database';
 import { remapLists } from './assignment-lists';
 import { replaceActivity } from './count-activity';
 import { dateMultirangeOf, dayOf, dayRangesOf } from '@org/days';
@@ -39,13 +41,18 @@ export class RederiveEstimatesService implements OnApplicationBootstrap, OnModul
   /** Re-derives one instance whose settings are out of date; returns 1, or 0 when none is. */
   async rederiveNext(): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
+      const settings = tableOf(em, TenantSettings);
+      const instance = tableOf(em, SsoInstance);
       // Skip locked: concurrent workers each take another instance.
       const stale = await em
         .createQueryBuilder(SsoInstance, 'i')
         .select(['i.id', 'i.tenantId'])
         .where(
-          sql`exists (select 1 from tenant_settings t where t.tenant_id = i.tenant_id
-            and (t.time_zone, t.estimate_window_days) is distinct from (i.derived_time_zone, i.derived_window_days))`,
+          raw(
+            `exists (select 1 from ${settings.name} t where t.${settings.column('tenantId')} = i.${instance.column('tenantId')}
+              and (${settings.columns(['timeZone', 'estimateWindowDays'], 't')})
+                is distinct from (${instance.columns(['derivedTimeZone', 'derivedWindowDays'], 'i')}))`,
+          ),
         )
         .limit(1)
         .setLockMode(LockMode.PESSIMISTIC_PARTIAL_WRITE)

@@ -7,6 +7,9 @@ import { quarterOf } from '@org/days';
 import { settingsOf } from '../tenant/tenant-settings';
 import { LoginHistory } from './login-history.entity';
 
+/** The key of a user's history on an instance. */
+const PAIR = ['instanceId', 'userId'] as const;
+
 interface PairLogins {
   instanceId: string;
   tenantId: string;
@@ -63,10 +66,13 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
     await query(
       em,
       `select ${history.columns(['instanceId', 'userId', 'quarters', 'email'], 'lh')}
-       from ${history.name} lh join unnest(?::uuid[], ?::text[]) as p(instance_id, user_id)
-         on lh.instance_id = p.instance_id and lh.user_id = p.user_id
+       from ${history.name} lh join unnest(${history.arrayParameters(PAIR)}) as p(${history.columns(PAIR)})
+         using (${history.columns(PAIR)})
        for update of lh`,
-      [pairs.map((p) => p.instanceId), pairs.map((p) => p.userId)],
+      history.arrays(
+        pairs.map(({ instanceId, userId }) => ({ instanceId, userId })),
+        PAIR,
+      ),
     )
   ).map((r) => history.row(r) as Omit<LoginHistory, 'tenantId'>);
   const before = new Map(existing.map((r) => [`${r.instanceId}|${r.userId}`, r]));
@@ -117,7 +123,7 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
       `insert into ${history.name} (${history.columns([...written, 'quarters'])})
        select ${history.columns(written, 'w')}, w.quarters::int[]
        from unnest(${history.arrayParameters(written)}, ?::text[]) as w(${history.columns([...written, 'quarters'])})
-       on conflict (instance_id, user_id) do update set email = excluded.email, quarters = excluded.quarters`,
+       on conflict (${history.columns(PAIR)}) do update set ${history.excluded(['email', 'quarters'])}`,
       [...history.arrays(writes, written), writes.map((w) => `{${w.quarters.join(',')}}`)],
     );
   }

@@ -1,7 +1,8 @@
-import { sql } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { SsoInstanceChangedEvent, SsoInstancesEvent } from '@org/contracts';
+import { tableOf } from '@org/database';
 import { KnownInstance } from '../known-instance.entity';
 import { KnownSsoConnection } from '../known-sso-connection.entity';
 
@@ -42,6 +43,9 @@ export class RecordSsoInstancesService {
 
 // The update merges with the stored row (OR, greatest): login data only ever grows.
 async function recordInstance(em: EntityManager, { tenantId, data }: SsoInstanceChangedEvent) {
+  const known = tableOf(em, KnownInstance);
+  const incoming = (property: keyof KnownInstance & string) => `excluded.${known.column(property)}`;
+  const stored = (property: keyof KnownInstance & string) => `${known.name}.${known.column(property)}`;
   await em
     .createQueryBuilder(KnownInstance)
     .insert({
@@ -56,10 +60,10 @@ async function recordInstance(em: EntityManager, { tenantId, data }: SsoInstance
     })
     .onConflict('id')
     .merge({
-      appKey: sql`excluded.app_key`,
-      appName: sql`excluded.app_name`,
-      hasNonSocialLogins: sql`known_instance.has_non_social_logins or excluded.has_non_social_logins`,
-      lastLoginAt: sql`greatest(known_instance.last_login_at, excluded.last_login_at)`,
+      appKey: raw(incoming('appKey')),
+      appName: raw(incoming('appName')),
+      hasNonSocialLogins: raw(`${stored('hasNonSocialLogins')} or ${incoming('hasNonSocialLogins')}`),
+      lastLoginAt: raw(`greatest(${stored('lastLoginAt')}, ${incoming('lastLoginAt')})`),
     })
     .execute();
 }

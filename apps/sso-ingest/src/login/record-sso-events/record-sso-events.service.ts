@@ -8,6 +8,7 @@ import { recordLogins } from '../record-logins';
 import { query, tableOf } from '@org/database';
 import { SsoInstance } from '../../instance/sso-instance.entity';
 import { SsoConnection } from '../../sso-connection/sso-connection.entity';
+import { TenantSettings } from '../../tenant/tenant-settings.entity';
 
 /**
  * Applies a batch of `sso.events.v1` in bulk: refuses events for unknown or foreign SSO
@@ -98,26 +99,31 @@ export class RecordSsoEventsService {
     }
     const states = [...next.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
     const instances = tableOf(em, SsoInstance);
+    const settings = tableOf(em, TenantSettings);
+    const stored = (property: keyof SsoInstance & string) => `${instances.name}.${instances.column(property)}`;
+    const incoming = (property: keyof SsoInstance & string) => `excluded.${instances.column(property)}`;
+    // How a stored state and an incoming one merge: names follow the latest, logins accumulate.
+    const merged = {
+      appKey: incoming('appKey'),
+      appName: incoming('appName'),
+      hasNonSocialLogins: `${stored('hasNonSocialLogins')} or ${incoming('hasNonSocialLogins')}`,
+      lastLoginAt: `greatest(${stored('lastLoginAt')}, ${incoming('lastLoginAt')})`,
+      firstLoginAt: `least(${stored('firstLoginAt')}, ${incoming('firstLoginAt')})`,
+    };
+    const properties = Object.keys(merged) as Array<keyof typeof merged>;
     // Raw: a bulk `unnest` upsert that merges each state into the stored one (npm run bench -- ingest).
     await query(
       em,
       `insert into ${instances.name} (${instances.columns([...STATE, 'derivedTimeZone', 'derivedWindowDays'])})
-       select s.*, coalesce(t.time_zone, 'UTC'), coalesce(t.estimate_window_days, 120)
+       select s.*, coalesce(t.${settings.column('timeZone')}, 'UTC'), coalesce(t.${settings.column('estimateWindowDays')}, 120)
        from unnest(${instances.arrayParameters(STATE)}) as s(${instances.columns(STATE)})
-       left join tenant_settings t on t.tenant_id = s.tenant_id
-       on conflict (id) do update set
-         app_key = excluded.app_key,
-         app_name = excluded.app_name,
-         has_non_social_logins = sso_instance.has_non_social_logins or excluded.has_non_social_logins,
-         last_login_at = greatest(sso_instance.last_login_at, excluded.last_login_at),
-         first_login_at = least(sso_instance.first_login_at, excluded.first_login_at),
-         version = sso_instance.version + 1
-       where (sso_instance.app_key, sso_instance.app_name, sso_instance.has_non_social_logins,
-              sso_instance.last_login_at, sso_instance.first_login_at)
-         is distinct from (excluded.app_key, excluded.app_name,
-           sso_instance.has_non_social_logins or excluded.has_non_social_logins,
-           greatest(sso_instance.last_login_at, excluded.last_login_at),
-           least(sso_instance.first_login_at, excluded.first_login_at))`,
+       left join ${settings.name} t on t.${settings.column('tenantId')} = s.${instances.column('tenantId')}
+       on conflict (${instances.column('id')}) do update set
+         ${properties.map((p) => `${instances.column(p)} = ${merged[p]}`).join(', ')},
+         ${instances.column('version')} = ${stored('version')} + 1
+       where (${properties.map(stored).join(', ')})
+         is distinct from (${properties.map((p) => merged[p]).join(', ')})`,
+      // Instants stay ISO text, as the events carry them.
       STATE.map((property) => states.map((s) => s[property])),
     );
   }
