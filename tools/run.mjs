@@ -367,7 +367,7 @@ const [command, ...args] = process.argv.slice(2);
 async function bench() {
   const name = args[0];
   if (!name || !existsSync(join(root, `tools/bench/${name}.ts`))) {
-    console.error('usage: npm run bench -- ingest|snapshot|rebuild|read');
+    console.error('usage: npm run bench -- ingest|snapshot|rebuild|read|reclamation');
     process.exit(2);
   }
   const { up, down } = await import('./infra.mjs');

@@ -4,7 +4,7 @@
 import { connectorEventKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin, aSnapshotPage } from '@org/contracts/testing';
 import { eventually, gatewayCall, type Product, produce, startProduct } from '@org/testing';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -137,6 +137,46 @@ describe('the dashboard in a browser, one session step by step (each step goes o
     await eventually(async () => (await lastBar.locator('[data-series="tier:Pro"]').count()) === 1);
     expect(await lastBar.locator('[data-series="tier:Viewer"]').count()).toBe(1);
     await shot('2-instance-by-tier');
+  });
+
+  it('shows the reclaimable seats of the tenant and of an instance, and downloads them as CSV', async () => {
+    // Seats unused for 20 days are reclaimable here; a Viewer costs $8 a month.
+    const settings = { inactiveAfterDays: 20, currency: 'USD', tierMonthlyPrices: { Viewer: 8 } };
+    expect((await api('PUT', `/v1/instances/${zoomInstance}/reclamation-settings`, settings)).status).toBe(200);
+    await page.reload();
+    const overview = page.getByTestId('waste-overview');
+    await expectText(overview, '$16.00 a month, 2 seats');
+    await overview.locator(`tr[data-instance="${zoomInstance}"]`).getByRole('button', { name: 'View' }).click();
+
+    // u7 and u8 (Viewers since the first snapshot, 30 days ago) never logged in; u9 is new (grace).
+    const panel = page.getByTestId('reclamation');
+    await expectText(panel.getByTestId('waste'), '$16.00 a month on 2 of 9 seats (6 active in the last 20 days)');
+    await expectText(panel.locator('[data-reason=never_used]').first(), '2 never used');
+    expect(
+      await panel
+        .locator('[data-testid=seats] tr[data-user]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user'))),
+    ).toEqual(['u7', 'u8']);
+    expect(await panel.locator('[data-testid=tiers] tr[data-tier=Viewer] td').allTextContents()).toEqual([
+      'Viewer',
+      '4',
+      '2',
+      '$8.00',
+      '$16.00',
+    ]);
+    await shot('2b-reclaimable-seats');
+
+    const download = page.waitForEvent('download');
+    await panel.getByTestId('csv').click();
+    const file = await download;
+    const csv = readFileSync((await file.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(csv[0]).toBe('userId,email,tier,reason,lastActiveAt,provisionedSince,daysInactive');
+    expect(csv.slice(1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual([
+      'u7,u7@dash.example,Viewer,never_used',
+      'u8,u8@dash.example,Viewer,never_used',
+    ]);
   });
 
   it('shows why an app with only social logins cannot be connected, and the refusal when tried', async () => {

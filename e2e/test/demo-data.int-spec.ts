@@ -14,7 +14,7 @@ describe('the demo tenant', () => {
     await Promise.all(product.all.map((s) => s.stop()));
   });
 
-  it('has two SSO platforms, 40 applications and connections with history', async () => {
+  it('has two SSO platforms, 40 applications, connections with history and seats to reclaim', async () => {
     const lines: string[] = [];
     const demo = await seedDemo({
       gatewayUrl: product.gateway.url,
@@ -24,7 +24,7 @@ describe('the demo tenant', () => {
       users: 300,
       progress: (line) => lines.push(line),
     });
-    expect(lines.at(-1)).toMatch(/Dropbox/);
+    expect(lines.at(-1)).toMatch(/prices/);
     const api = (path: string) => gatewayCall(product.gateway.url)('GET', path, demo.apiKey).then((r) => r.body);
 
     expect((await api('/v1/sso-connections')).items.map((s: { platform: string }) => s.platform).sort()).toEqual([
@@ -80,5 +80,17 @@ describe('the demo tenant', () => {
       const view = await api(`/v1/instances/${byApp.dropbox.instanceId}/provisioning?from=2026-01-01`);
       return view.rebuild?.status === 'idle' && view.days.every((d: { source: string }) => d.source === 'sso_estimate');
     }, 60_000);
+
+    // Seats to reclaim, priced: people who stopped logging in, licences nobody uses (R16–R19).
+    const salesforceWaste = await eventually(async () => {
+      const report = await api(`/v1/instances/${byApp.salesforce.instanceId}/reclamation`);
+      return report.source === 'connector' && report.seats.byReason.inactive > 0 ? report : null;
+    }, 60_000);
+    expect(salesforceWaste.seats.byReason.never_used).toBeGreaterThan(0);
+    expect(salesforceWaste.monthlyWaste).toBeGreaterThan(0);
+    expect(salesforceWaste.currency).toBe('USD');
+    const summary = await api('/v1/reclamation');
+    expect(summary.items[0].monthlyWaste).toBeGreaterThan(0);
+    expect(summary.totals.map((t: { currency: string }) => t.currency).sort()).toEqual(['EUR', 'USD']);
   });
 });

@@ -56,6 +56,7 @@ describe('the thin slice through every service', () => {
       name: 'Acme',
       timeZone: 'Europe/Paris',
       estimateWindowDays: 120,
+      inactiveAfterDays: 60,
     });
 
     const sso = await api('POST', '/v1/sso-connections', apiKey, { platform: 'okta', name: 'Okta prod' });

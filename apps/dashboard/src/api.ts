@@ -13,6 +13,8 @@ export type SsoConnection = z.infer<typeof api.ssoConnection>;
 export type DeletePreview = z.infer<typeof api.deletePreview>;
 export type Provisioning = z.infer<typeof api.provisioning>;
 export type ViewDay = Provisioning['days'][number];
+export type Reclamation = z.infer<typeof api.reclamationReport>;
+export type ReclamationSummary = z.infer<typeof api.reclamationSummary>;
 
 /** An answer in the SPEC's error body; `code` is one of its codes. */
 export class ApiError extends Error {
@@ -27,17 +29,19 @@ export class ApiError extends Error {
 
 export interface ApiClient {
   get<T>(path: string): Promise<T>;
-  send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** An answer as a file (the reclamation CSV), asked for with `accept`. */
+  download(path: string, accept: string): Promise<Blob>;
 }
 
 export function apiClient(key: string): ApiClient {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let answer: Response;
+  const fetchAnswer = async (method: string, path: string, body?: unknown, accept?: string): Promise<Response> => {
     try {
-      answer = await fetch(path, {
+      return await fetch(path, {
         method,
         headers: {
           authorization: `Bearer ${key}`,
+          ...(accept ? { accept } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -45,6 +49,9 @@ export function apiClient(key: string): ApiClient {
     } catch {
       throw new ApiError(0, 'NETWORK', 'The platform did not answer. Check the connection and try again.');
     }
+  };
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const answer = await fetchAnswer(method, path, body);
     const text = await answer.text();
     const parsed = text ? safeJson(text) : undefined;
     if (!answer.ok) {
@@ -56,6 +63,11 @@ export function apiClient(key: string): ApiClient {
   return {
     get: (path) => call('GET', path),
     send: (method, path, body) => call(method, path, body),
+    download: async (path, accept) => {
+      const answer = await fetchAnswer('GET', path, undefined, accept);
+      if (!answer.ok) return call('GET', path); // the JSON error body, as an ApiError
+      return answer.blob();
+    },
   };
 }
 

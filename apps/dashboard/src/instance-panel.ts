@@ -5,6 +5,7 @@ import { chartModel, type ChartMode, lifecycleMarkers } from './chart';
 import { chartView, colourOf } from './chart-view';
 import { addDays, dayIn, daysBetween } from './days';
 import { h, show } from './dom';
+import { reclamationPanel } from './reclamation-panel';
 import { reasonInWords, sourceInWords } from './words';
 
 export interface PanelContext {
@@ -349,6 +350,7 @@ export function instancePanel(
     chartBox,
     legend,
     summary,
+    reclamationPanel(ctx.client, instance.instanceId),
   );
   void (async () => {
     try {

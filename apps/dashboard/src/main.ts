@@ -9,12 +9,14 @@ import {
   type Applications,
   type Eligibility,
   type Instance,
+  type ReclamationSummary,
   type SsoConnection,
   type TenantSettings,
 } from './api';
 import { applicationsView, instanceLabel } from './applications';
 import { h, show } from './dom';
 import { instancePanel } from './instance-panel';
+import { wasteOverview } from './reclamation-panel';
 import { reasonInWords } from './words';
 
 const KEY_STORAGE = 'provisioning.tenantKey';
@@ -61,6 +63,7 @@ async function open(key: string) {
 
 async function workspace(client: ApiClient, tenant: TenantSettings) {
   const list = h('section', { class: 'list' });
+  let summary: ReclamationSummary = { totals: [], items: [] };
   const detail = h('section', { class: 'detail' }, h('p', { class: 'empty' }, 'Choose an instance to see its days.'));
   let selected: string | null = null;
   let applications: Application[] = [];
@@ -85,9 +88,16 @@ async function workspace(client: ApiClient, tenant: TenantSettings) {
       ),
     );
   };
+  const selectInstance = (instanceId: string) => {
+    for (const app of applications) {
+      const instance = app.instances.find((i) => i.instanceId === instanceId);
+      if (instance) return select(app, instance);
+    }
+  };
   const drawList = () =>
     show(
       list,
+      wasteOverview(summary, selectInstance),
       h('h2', {}, 'Applications'),
       applicationsView({
         applications,
@@ -100,10 +110,12 @@ async function workspace(client: ApiClient, tenant: TenantSettings) {
     );
   async function loadList() {
     try {
-      const [apps, sso] = await Promise.all([
+      const [apps, sso, waste] = await Promise.all([
         client.get<Applications>('/v1/applications'),
         client.get<{ items: SsoConnection[] }>('/v1/sso-connections'),
+        client.get<ReclamationSummary>('/v1/reclamation'),
       ]);
+      summary = waste;
       applications = apps.items;
       ssoConnections = sso.items;
       const answers = await Promise.all(

@@ -18,4 +18,13 @@ export function reasonInWords(code: string | null, fallback?: string): string {
   return REASONS[code] ?? fallback ?? code;
 }
 
+const RECLAIM_REASONS: Record<string, string> = {
+  orphaned: 'not assigned in the SSO platform any more',
+  never_used: 'never used',
+  inactive: 'inactive',
+};
+
+/** R18's reasons, as the panel shows them. */
+export const reclaimReasonInWords = (reason: string) => RECLAIM_REASONS[reason] ?? reason;
+
 export const sourceInWords = (source: string) => (source === 'connector' ? 'connector' : 'SSO estimate');

@@ -53,9 +53,11 @@ describe('gateway: tenants, keys and routing', () => {
       name: 'Globex',
       timeZone: 'UTC',
       estimateWindowDays: 90,
+      inactiveAfterDays: 60,
     });
-    const patched = await api('PATCH', '/v1/tenant', key, { timeZone: 'America/New_York' });
-    expect(patched.body).toMatchObject({ timeZone: 'America/New_York', estimateWindowDays: 90 });
+    const patched = await api('PATCH', '/v1/tenant', key, { timeZone: 'America/New_York', inactiveAfterDays: 30 });
+    expect(patched.body).toMatchObject({ timeZone: 'America/New_York', estimateWindowDays: 90, inactiveAfterDays: 30 });
+    expect((await api('PATCH', '/v1/tenant', key, { inactiveAfterDays: 3651 })).status).toBe(400);
 
     // The services that derive days and estimates learn the change from tenants.v1 (outbox).
     const events = await readTopic(TOPICS.tenants, (m) =>
@@ -64,7 +66,10 @@ describe('gateway: tenants, keys and routing', () => {
     const latest = events
       .filter((m) => m.key === created.body.tenantId)
       .map((m) => tenantChangedSchema.parse(JSON.parse(m.value!)));
-    expect(latest.map((e) => e.data.timeZone)).toEqual(['UTC', 'America/New_York']);
+    expect(latest.map((e) => [e.data.timeZone, e.data.inactiveAfterDays])).toEqual([
+      ['UTC', 60],
+      ['America/New_York', 30],
+    ]);
   });
 
   it('keeps the admin key and tenant keys apart', async () => {

@@ -4,6 +4,7 @@ import type { ResolverConfig } from './config';
 import { resolverDatabase } from './database';
 import { ConnectorModule } from './connector/connector.module';
 import { FactModule } from './fact/fact.module';
+import { ReclamationModule } from './reclamation/reclamation.module';
 import { ViewModule } from './view/view.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         FactModule,
         ConnectorModule,
         ViewModule,
+        ReclamationModule,
       ],
     };
   }

@@ -5,6 +5,7 @@ import {
   ssoActivitySchema,
   ssoEstimateSchema,
   ssoEventKey,
+  ssoUserActivitySchema,
   TOPICS,
 } from '@org/contracts';
 import { aLogin, anAssignmentPage } from '@org/contracts/testing';
@@ -100,6 +101,38 @@ describe('sso-ingest: estimates (R1) and activity over Kafka', () => {
     );
     expect(Object.fromEntries(counts)).toEqual({ '2026-10-01': 1, '2026-11-01': 1, '2026-11-03': 1 });
     expect(activity.find((m) => m.value?.includes(instanceId))!.key).toMatch(new RegExp(`^${tenantId}:${instanceId}:`));
+  });
+
+  it("publishes each user's latest non-social login on sso.user-activity.v1, whatever the order and repeats (R17)", async () => {
+    const { instanceId, key, login, tenantId } = await newInstance();
+    const latest = login('ann', '2026-11-05T09:30:00Z');
+    await produce(
+      TOPICS.ssoEvents,
+      [
+        latest,
+        login('ann', '2026-11-01T10:00:00Z'),
+        latest,
+        login('ann', '2026-11-07T10:00:00Z', 'social'), // R2: never counts
+        login('bob', '2026-10-01T08:00:00Z'),
+      ].map((value) => ({ key, value })),
+    );
+    // A later login of ann in the same quarter hour as an earlier one still moves it.
+    await produce(TOPICS.ssoEvents, [{ key, value: login('ann', '2026-11-05T09:31:00Z') }]);
+    const seen = new Map<string, { key: string; lastLoginAt: string; email: string }>();
+    await readTopic(TOPICS.ssoUserActivity, (messages) => {
+      for (const m of messages) {
+        const e = ssoUserActivitySchema.parse(JSON.parse(m.value!));
+        if (e.data.instanceId === instanceId)
+          seen.set(e.data.userId, { key: m.key!, lastLoginAt: e.data.lastLoginAt, email: e.data.email });
+      }
+      return seen.get('ann')?.lastLoginAt === '2026-11-05T09:31:00.000Z' && seen.has('bob');
+    });
+    expect(seen.get('ann')).toEqual({
+      key: `${tenantId}:${instanceId}:ann`,
+      lastLoginAt: '2026-11-05T09:31:00.000Z',
+      email: 'ann@acme.test',
+    });
+    expect(seen.get('bob')!.lastLoginAt).toBe('2026-10-01T08:00:00.000Z');
   });
 
   it('replaces the login estimate by a complete assignment list from its day on; an incomplete one changes nothing', async () => {

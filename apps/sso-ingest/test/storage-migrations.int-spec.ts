@@ -57,4 +57,26 @@ describe('sso-ingest: storage migrations over existing data', () => {
           .map(([user_id, ranges]) => ({ user_id, ranges })),
       ]);
   });
+
+  it('gives every login history its latest login (the start of its last quarter hour), to be published once', async () => {
+    await orm.migrator.up({ to: 'Migration20261130090427_day_multiranges' });
+    // Quarter 1,975,968 starts at 2026-05-10T00:00:00Z.
+    await query(
+      orm.em.fork(),
+      `insert into login_history (instance_id, user_id, tenant_id, email, quarters)
+       values ('00000000-0000-4000-8000-000000000002', 'u', 't', 'u@x.test', '{1975000,1975968}')`,
+    );
+    await orm.migrator.up({ to: 'Migration20261130130713_user_activity' });
+    expect(
+      await query(
+        orm.em.fork(),
+        `select to_char(last_login_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as at, version, published_version
+         from login_history where user_id = 'u'`,
+      ),
+    ).toEqual([{ at: '2026-05-10T00:00', version: 1, published_version: 0 }]);
+    await orm.migrator.down({ to: 'Migration20261130090427_day_multiranges' });
+    expect(await query(orm.em.fork(), `select quarters from login_history where user_id = 'u'`)).toEqual([
+      { quarters: [1975000, 1975968] },
+    ]);
+  });
 });

@@ -20,6 +20,10 @@ const SPEC_CALLS = [
   'get /v1/instances/{id}/provisioning',
   'get /v1/instances/{id}/provisioning/{day}/users',
   'get /v1/instances/{id}/estimate-accuracy',
+  'get /v1/instances/{id}/reclamation-settings',
+  'put /v1/instances/{id}/reclamation-settings',
+  'get /v1/instances/{id}/reclamation',
+  'get /v1/reclamation',
 ];
 
 describe('the OpenAPI document of SPEC §5', () => {

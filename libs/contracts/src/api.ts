@@ -16,6 +16,8 @@ const isTimeZone = (tz: string) => {
 
 export const timeZoneSchema = z.string().refine(isTimeZone, 'not an IANA time zone');
 export const estimateWindowDaysSchema = z.int().min(1).max(3650);
+/** R18: days without activity after which a seat is reclaimable. */
+export const inactiveAfterDaysSchema = z.int().min(1).max(3650);
 export const tenantNameSchema = z.string().trim().min(1).max(200);
 export const effectiveAtSchema = z.iso.datetime({ offset: true }).optional();
 const day = z.iso.date();
@@ -33,6 +35,7 @@ export const createTenantRequest = z.strictObject({
   name: tenantNameSchema,
   timeZone: timeZoneSchema.default('UTC'),
   estimateWindowDays: estimateWindowDaysSchema.default(120),
+  inactiveAfterDays: inactiveAfterDaysSchema.default(60),
 });
 export type CreateTenantRequest = z.infer<typeof createTenantRequest>;
 
@@ -40,6 +43,7 @@ export const updateTenantRequest = z.strictObject({
   name: tenantNameSchema.optional(),
   timeZone: timeZoneSchema.optional(),
   estimateWindowDays: estimateWindowDaysSchema.optional(),
+  inactiveAfterDays: inactiveAfterDaysSchema.optional(),
 });
 export type UpdateTenantRequest = z.infer<typeof updateTenantRequest>;
 
@@ -60,6 +64,34 @@ export type ConnectConnectionRequest = z.infer<typeof connectConnectionRequest>;
 
 /** Disconnect and reconnect (body); delete (query parameter). */
 export const connectionChangeRequest = z.strictObject({ effectiveAt: effectiveAtSchema });
+
+/** R19: a monthly price, in the currency's units (12.5 is 12.50); at most 1,000,000 a seat. */
+const monthlyPrice = z.number().min(0).max(1_000_000);
+const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code, like USD')
+  .refine((code) => Intl.supportedValuesOf('currency').includes(code), 'not an ISO 4217 currency');
+
+export const reclamationSettingsRequest = z.strictObject({
+  inactiveAfterDays: inactiveAfterDaysSchema.nullable().default(null),
+  exemptEmails: z.array(z.string().trim().min(1).max(320)).max(10_000).default([]),
+  currency: currencyCode.default('USD'),
+  defaultMonthlyPrice: monthlyPrice.nullable().default(null),
+  tierMonthlyPrices: z
+    .record(z.string().min(1).max(200), monthlyPrice)
+    .refine((prices) => Object.keys(prices).length <= 1000, 'at most 1,000 tiers')
+    .default({}),
+});
+export type ReclamationSettingsRequest = z.infer<typeof reclamationSettingsRequest>;
+
+export const RECLAIM_REASONS = ['orphaned', 'never_used', 'inactive'] as const;
+export type ReclaimReason = (typeof RECLAIM_REASONS)[number];
+
+export const reclamationQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(500).optional(),
+  reason: z.enum(RECLAIM_REASONS).optional(),
+});
 
 export const viewRangeQuery = z.strictObject({ from: day.optional(), to: day.optional() });
 export const dayUsersQuery = z.strictObject({
@@ -82,6 +114,7 @@ export const tenantSettings = z.object({
   name: z.string(),
   timeZone: z.string(),
   estimateWindowDays: z.int(),
+  inactiveAfterDays: z.int(),
 });
 export const ssoConnection = z.object({ id: z.uuid(), platform: z.string(), name: z.string(), createdAt: time });
 export const ssoConnections = z.object({ items: z.array(ssoConnection) });
@@ -172,10 +205,70 @@ export const estimateAccuracy = z.object({
   ),
 });
 
+export const reclamationSettings = z.object({
+  inactiveAfterDays: z.int().nullable(),
+  exemptEmails: z.array(z.string()),
+  currency: z.string(),
+  defaultMonthlyPrice: z.number().nullable(),
+  tierMonthlyPrices: z.record(z.string(), z.number()),
+});
+/** One reclaimable seat (R18), as the report's items and its CSV rows show it. */
+export const reclaimableSeat = z.object({
+  userId: z.string(),
+  email: z.string(),
+  tier: z.string().nullable(),
+  reason: z.enum(RECLAIM_REASONS),
+  lastActiveAt: time.nullable(),
+  provisionedSince: day,
+  daysInactive: z.int().nullable(),
+});
+export const reclamationReport = z.object({
+  instanceId: z.uuid(),
+  asOf: day,
+  source: z.enum(['connector', 'sso_estimate']),
+  inactiveAfterDays: z.int(),
+  currency: z.string(),
+  seats: z.object({
+    provisioned: z.int(),
+    active: z.int(),
+    reclaimable: z.int(),
+    byReason: z.object({ orphaned: z.int(), never_used: z.int(), inactive: z.int() }),
+  }),
+  byTier: z.array(
+    z.object({
+      tier: z.string().nullable(),
+      provisioned: z.int(),
+      reclaimable: z.int(),
+      monthlyPrice: z.number().nullable(),
+      monthlyWaste: z.number(),
+    }),
+  ),
+  monthlyWaste: z.number(),
+  unpricedSeats: z.int(),
+  items: z.array(reclaimableSeat),
+  nextCursor: z.string().nullable(),
+});
+export const reclamationSummary = z.object({
+  totals: z.array(
+    z.object({ currency: z.string(), monthlyWaste: z.number(), reclaimable: z.int(), unpricedSeats: z.int() }),
+  ),
+  items: z.array(
+    z.object({
+      instanceId: z.uuid(),
+      appKey: z.string().nullable(),
+      appName: z.string().nullable(),
+      provisioned: z.int(),
+      reclaimable: z.int(),
+      currency: z.string(),
+      monthlyWaste: z.number(),
+    }),
+  ),
+});
+
 // --- the operations, for the OpenAPI document ---
 
 interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   admin?: boolean;
@@ -184,6 +277,8 @@ interface Operation {
   answers: Record<number, z.ZodType | null>;
   /** The 409 codes this operation can answer. */
   conflicts?: string[];
+  /** Also answers `text/csv` (RFC 4180, a header row) when asked for it with `Accept`. */
+  csv?: true;
 }
 
 const id = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
@@ -293,6 +388,33 @@ export const API_OPERATIONS: Operation[] = [
     query: viewRangeQuery,
     answers: { 200: estimateAccuracy },
   },
+  {
+    method: 'get',
+    path: '/v1/instances/{id}/reclamation-settings',
+    summary: 'Prices, exemptions and the inactivity threshold of an instance (R18, R19)',
+    answers: { 200: reclamationSettings },
+  },
+  {
+    method: 'put',
+    path: '/v1/instances/{id}/reclamation-settings',
+    summary: 'Set them (they change no view day)',
+    body: reclamationSettingsRequest,
+    answers: { 200: reclamationSettings },
+  },
+  {
+    method: 'get',
+    path: '/v1/instances/{id}/reclamation',
+    summary: 'Reclaimable seats of today, with reasons and waste (R16–R19); Accept: text/csv streams every one',
+    query: reclamationQuery,
+    answers: { 200: reclamationReport },
+    csv: true,
+  },
+  {
+    method: 'get',
+    path: '/v1/reclamation',
+    summary: 'The tenant’s instances by monthly waste',
+    answers: { 200: reclamationSummary },
+  },
 ];
 
 const jsonSchema = (schema: z.ZodType) => {
@@ -315,8 +437,9 @@ export function openApiDocument(version = '1.0.0') {
     ];
     const responses: Record<string, object> = {};
     for (const [status, schema] of Object.entries(op.answers)) {
+      const csv = op.csv ? { 'text/csv': { schema: { type: 'string' } } } : {};
       responses[status] = schema
-        ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(schema) } } }
+        ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(schema) }, ...csv } }
         : { description: 'Done' };
     }
     responses['400'] = { description: 'VALIDATION_FAILED', ...error };

@@ -37,6 +37,11 @@ const TOPIC_DOCS: Record<Topic, { producer: string; key: string; description: st
     key: '<tenantId>:<instanceId>:<day>',
     description: 'Per (instance, day), the users with a non-social login (compacted).',
   },
+  [TOPICS.ssoUserActivity]: {
+    producer: 'sso-ingest',
+    key: '<tenantId>:<instanceId>:<userId>',
+    description: 'Per (instance, user), the latest non-social login, replacing earlier ones (compacted; R17).',
+  },
   [TOPICS.registryConnections]: {
     producer: 'connector-registry (transactional outbox)',
     key: '<tenantId>:<instanceId>',

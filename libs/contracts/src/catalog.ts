@@ -5,7 +5,13 @@ import { connectorSnapshotSchema, connectorUsageSchema } from './events/connecto
 import { registryConnectionEventSchema } from './events/registry';
 import { resolverViewEventSchema } from './events/resolver';
 import { tenantChangedSchema } from './events/tenant';
-import { ssoActivitySchema, ssoEstimateSchema, ssoEventSchema, ssoInstancesEventSchema } from './events/sso';
+import {
+  ssoActivitySchema,
+  ssoEstimateSchema,
+  ssoEventSchema,
+  ssoInstancesEventSchema,
+  ssoUserActivitySchema,
+} from './events/sso';
 import { TOPICS, type Topic } from './topics';
 
 /** Which event schemas each topic carries: the one place a consumer looks a message up. */
@@ -16,6 +22,7 @@ export const TOPIC_EVENT_SCHEMAS = {
   [TOPICS.ssoInstances]: ssoInstancesEventSchema,
   [TOPICS.ssoEstimates]: ssoEstimateSchema,
   [TOPICS.ssoActivity]: ssoActivitySchema,
+  [TOPICS.ssoUserActivity]: ssoUserActivitySchema,
   [TOPICS.registryConnections]: registryConnectionEventSchema,
   [TOPICS.resolverViews]: resolverViewEventSchema,
   [TOPICS.tenants]: tenantChangedSchema,

@@ -34,10 +34,10 @@ describe('keys and ids', () => {
 describe('topics', () => {
   it('has a DLQ for every topic and compacts the state topics', () => {
     const specs = allTopicSpecs();
-    expect(specs).toHaveLength(18);
+    expect(specs).toHaveLength(20);
     const compacted = specs.filter((s) => s.compacted).map((s) => s.topic);
     expect(compacted.sort()).toEqual(
-      [TOPICS.ssoActivity, TOPICS.ssoEstimates, TOPICS.ssoInstances, TOPICS.tenants].sort(),
+      [TOPICS.ssoActivity, TOPICS.ssoEstimates, TOPICS.ssoInstances, TOPICS.ssoUserActivity, TOPICS.tenants].sort(),
     );
     expect(specs.map((s) => s.topic)).toContain('sso.events.v1.dlq');
   });

@@ -15,6 +15,9 @@ export const instanceKey = (tenantId: string, instanceId: string) => `${tenantId
 export const estimateKey = (tenantId: string, instanceId: string, userId: string) =>
   `${tenantId}:${instanceId}:${userId}`;
 
+/** `sso.user-activity.v1`: one user of one instance, like an estimate. */
+export const userActivityKey = estimateKey;
+
 export const activityKey = (tenantId: string, instanceId: string, day: string) => `${tenantId}:${instanceId}:${day}`;
 
 /**

@@ -7,6 +7,7 @@ export const TOPICS = {
   ssoInstances: 'sso.instances.v1',
   ssoEstimates: 'sso.estimates.v1',
   ssoActivity: 'sso.activity.v1',
+  ssoUserActivity: 'sso.user-activity.v1',
   registryConnections: 'registry.connections.v1',
   resolverViews: 'resolver.views.v1',
   /** Not in SPEC §4: the gateway's tenant settings (time zone, window), which estimates and views depend on. */
@@ -33,6 +34,7 @@ export const TOPIC_SPECS: Record<Topic, TopicSpec> = {
   [TOPICS.ssoInstances]: { partitions: 3, compacted: true },
   [TOPICS.ssoEstimates]: { partitions: 6, compacted: true },
   [TOPICS.ssoActivity]: { partitions: 3, compacted: true },
+  [TOPICS.ssoUserActivity]: { partitions: 6, compacted: true },
   [TOPICS.registryConnections]: { partitions: 3, compacted: false },
   [TOPICS.resolverViews]: { partitions: 3, compacted: false },
   [TOPICS.tenants]: { partitions: 1, compacted: true },

@@ -1,4 +1,4 @@
-import { dayOf, dayToIso, isoToDay, quarterOf, quarterToMs } from './day';
+import { dayOf, dayToIso, isoToDay, quarterOf, quarterToMs, startOfDay } from './day';
 
 // Expected days are written as the local calendar date, instants as UTC.
 const dayIn = (timeZone: string) => (at: string | number) =>
@@ -98,5 +98,22 @@ describe('quarterOf and quarterToMs', () => {
         dayOf(at, zone) + 1,
       ]);
     }
+  });
+});
+
+describe('startOfDay', () => {
+  it('is local midnight, in zones ahead of and behind UTC, across a DST change', () => {
+    const day = isoToDay('2026-03-29'); // Europe/Paris moves to +02:00 at 01:00Z that day
+    expect(new Date(startOfDay(day, 'Europe/Paris')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(new Date(startOfDay(day + 1, 'Europe/Paris')).toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(new Date(startOfDay(day, 'America/New_York')).toISOString()).toBe('2026-03-29T04:00:00.000Z');
+    expect(new Date(startOfDay(day, 'UTC')).toISOString()).toBe('2026-03-29T00:00:00.000Z');
+  });
+
+  it('is the first instant of a day that skips midnight (America/Santiago, 2026-09-06)', () => {
+    const day = isoToDay('2026-09-06');
+    const start = startOfDay(day, 'America/Santiago');
+    expect(dayOf(start, 'America/Santiago')).toBe(day);
+    expect(dayOf(start - 1, 'America/Santiago')).toBe(day - 1);
   });
 });

@@ -59,6 +59,15 @@ export function dayOf(instantMs: number, timeZone: string): number {
   return Math.floor((instantMs + offsetOf(timeZone, instantMs)) / MS_PER_DAY);
 }
 
+/** The first instant of a day in `timeZone` (midnight, or the first instant after a gap at midnight). */
+export function startOfDay(day: number, timeZone: string): number {
+  const midnightUtc = day * MS_PER_DAY;
+  // The offset near that midnight, then once more at the instant it gives (offsets change rarely).
+  const guess = midnightUtc - offsetOf(timeZone, midnightUtc);
+  const start = midnightUtc - offsetOf(timeZone, guess);
+  return dayOf(start, timeZone) === day ? start : guess;
+}
+
 export const dayToIso = (day: number): string => new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 export const isoToDay = (iso: string): number => Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / MS_PER_DAY);
 

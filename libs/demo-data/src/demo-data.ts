@@ -142,6 +142,8 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
         every: 4 + Math.floor(rand() * 50),
         joined: rand() < 0.8 ? days : Math.floor(rand() * days),
         left: rand() < 0.1 ? Math.floor(rand() * days * 0.8) : -1,
+        /** Some stop logging in (75–274 days ago) but keep their accounts: the seats reclamation finds (R18). */
+        stopped: i % 13 === 5 ? 75 + ((i * 37) % 200) : -1,
       };
     });
 
@@ -163,7 +165,7 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
       const logins: LoginInput[] = [];
       for (const person of instance.users) {
         const offset = Math.floor(rand() * person.every);
-        for (let d = person.joined - offset; d > 0 && d > person.left; d -= person.every) {
+        for (let d = person.joined - offset; d > 0 && d > person.left && d > person.stopped; d -= person.every) {
           logins.push({
             ssoConnectionId: sso[instance.platform].id,
             ssoAppId: instance.ssoAppId,
@@ -279,6 +281,20 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
     await change(dropbox.id, 'disconnect', 120);
     await api('DELETE', `/v1/connections/${dropbox.id}`, key);
     say('Dropbox: connected 200 days ago, disconnected 120, deleted (its view is rebuilt)');
+
+    // What the connected apps' seats cost (R19): the reclamation panel shows the waste in money.
+    const prices: Array<[string, object]> = [
+      [
+        'salesforce',
+        { currency: 'USD', defaultMonthlyPrice: 25, tierMonthlyPrices: { Enterprise: 165, Platform: 25, Viewer: 0 } },
+      ],
+      ['slack', { currency: 'EUR', defaultMonthlyPrice: 7.25, tierMonthlyPrices: { 'Business+': 12.5, Guest: 0 } }],
+      ['atlassian', { currency: 'USD', defaultMonthlyPrice: 7.75, tierMonthlyPrices: { Premium: 15.25 } }],
+      ['workday', { currency: 'USD', defaultMonthlyPrice: 45 }],
+    ];
+    for (const [appKey, settings] of prices)
+      await api('PUT', `/v1/instances/${instanceId(appKey)}/reclamation-settings`, key, settings);
+    say('prices for Salesforce, Slack, Atlassian and Workday seats');
     return { tenantId, apiKey: key, events };
   } finally {
     await client.close();

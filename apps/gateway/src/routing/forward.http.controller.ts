@@ -5,6 +5,8 @@ import { CurrentTenant } from '../auth/api-key.guard';
 import type { GatewayConfig } from '../config';
 import { type CachedAnswer, ViewCache } from '../view-cache/view-cache';
 import { upstreamOf } from './routes';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 interface ForwardRequest {
   method: string;
@@ -13,11 +15,11 @@ interface ForwardRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-interface ForwardResponse {
+interface ForwardResponse extends Writable {
   status(code: number): ForwardResponse;
   setHeader(name: string, value: string): void;
   send(body?: Buffer): void;
-  end(): void;
+  end(): this;
 }
 
 const UPSTREAM_TIMEOUT_MS = 15_000;
@@ -52,6 +54,8 @@ export class ForwardHttpController {
           [INTERNAL_TOKEN_HEADER]: this.config.INTERNAL_API_TOKEN,
           [TENANT_HEADER]: tenantId,
           ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          // The answer's format (the reclamation report also speaks text/csv).
+          ...(req.headers.accept ? { accept: String(req.headers.accept) } : {}),
         },
         body: hasBody ? JSON.stringify(req.body) : undefined,
         signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
@@ -59,6 +63,7 @@ export class ForwardHttpController {
     } catch (error) {
       throw new DomainError('SERVICE_UNAVAILABLE', `the service behind ${base} did not answer`, null, { cause: error });
     }
+    if (!instanceId) return stream(answer, res);
     const fetched = {
       status: answer.status,
       contentType: answer.headers.get('content-type') ?? 'application/json',
@@ -66,6 +71,21 @@ export class ForwardHttpController {
     };
     if (instanceId) this.cache.store(tenantId, req.originalUrl, instanceId, version, fetched);
     reply(res, fetched);
+  }
+}
+
+/** An answer nothing caches goes through as it comes (a CSV of every seat is never held whole). */
+async function stream(answer: Response, res: ForwardResponse): Promise<void> {
+  res.status(answer.status);
+  if (!answer.body || answer.status === 204) return void res.end();
+  res.setHeader('content-type', answer.headers.get('content-type') ?? 'application/json');
+  const disposition = answer.headers.get('content-disposition');
+  if (disposition) res.setHeader('content-disposition', disposition);
+  try {
+    await pipeline(Readable.fromWeb(answer.body as never), res);
+  } catch {
+    // The service failed mid-answer: the status is sent already, so the client sees a cut answer.
+    res.destroy();
   }
 }
 

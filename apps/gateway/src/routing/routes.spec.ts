@@ -15,6 +15,8 @@ describe('upstreamOf', () => {
     ['/v1/connections/abc/disconnect', 'http://registry'],
     ['/v1/connections/abc/delete-preview', 'http://resolver'],
     ['/v1/instances/abc/provisioning?from=2026-01-01', 'http://resolver'],
+    ['/v1/instances/abc/reclamation?reason=inactive', 'http://resolver'],
+    ['/v1/reclamation', 'http://resolver'],
   ])('sends %s to %s', (url, upstream) => {
     expect(upstreamOf(url, config)).toBe(upstream);
   });
@@ -22,5 +24,6 @@ describe('upstreamOf', () => {
   it('knows no other path', () => {
     expect(upstreamOf('/v1/sso-connectionsX', config)).toBeNull();
     expect(upstreamOf('/v1/unknown', config)).toBeNull();
+    expect(upstreamOf('/v1/reclamations', config)).toBeNull();
   });
 });

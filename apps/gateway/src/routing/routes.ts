@@ -9,6 +9,7 @@ const ROUTES: Array<[RegExp, Upstream]> = [
   [/^\/v1\/connections(\/|$)/, 'CONNECTOR_REGISTRY_URL'],
   [/^\/v1\/applications(\/|$)/, 'CONNECTOR_REGISTRY_URL'],
   [/^\/v1\/instances(\/|$)/, 'PROVISIONING_RESOLVER_URL'],
+  [/^\/v1\/reclamation(\/|$)/, 'PROVISIONING_RESOLVER_URL'],
 ];
 
 export function upstreamOf(url: string, config: Pick<GatewayConfig, Upstream>): string | null {

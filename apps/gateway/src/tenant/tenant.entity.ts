@@ -16,6 +16,10 @@ export class Tenant {
   @Property({ type: 'integer' })
   estimateWindowDays!: number;
 
+  /** R18: the default for instances without their own. */
+  @Property({ type: 'integer', default: 60 })
+  inactiveAfterDays!: number;
+
   @Property({ type: 'datetime' })
   createdAt!: Date;
 }

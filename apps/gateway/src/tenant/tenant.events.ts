@@ -11,7 +11,12 @@ export function tenantChanged(t: Tenant): OutgoingEvent {
     version: 1,
     tenantId: t.id,
     occurredAt: new Date().toISOString(),
-    data: { name: t.name, timeZone: t.timeZone, estimateWindowDays: t.estimateWindowDays },
+    data: {
+      name: t.name,
+      timeZone: t.timeZone,
+      estimateWindowDays: t.estimateWindowDays,
+      inactiveAfterDays: t.inactiveAfterDays,
+    },
   };
   return { topic: TOPICS.tenants, key: t.id, value: event };
 }

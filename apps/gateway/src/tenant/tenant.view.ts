@@ -5,4 +5,5 @@ export const tenantView = (t: Tenant) => ({
   name: t.name,
   timeZone: t.timeZone,
   estimateWindowDays: t.estimateWindowDays,
+  inactiveAfterDays: t.inactiveAfterDays,
 });

@@ -20,6 +20,9 @@ describe('the gateway view cache', () => {
     expect(c.instanceOf('POST', url(A))).toBeNull();
     expect(c.instanceOf('GET', '/v1/connections')).toBeNull();
     expect(c.instanceOf('GET', '/v1/instances/not-an-id/provisioning')).toBeNull();
+    expect(c.instanceOf('GET', `/v1/instances/${A}/estimate-accuracy?from=2026-01-01`)).toBe(A);
+    expect(c.instanceOf('GET', `/v1/instances/${A}/reclamation`)).toBeNull();
+    expect(c.instanceOf('GET', `/v1/instances/${A}/reclamation-settings`)).toBeNull();
     expect(new ViewCache(0, 1_000).instanceOf('GET', url(A))).toBeNull();
   });
 

@@ -20,7 +20,11 @@ interface Entry extends CachedAnswer {
   expiresAt: number;
 }
 
-export const INSTANCE_READ = /^\/v1\/instances\/([0-9a-f-]{36})(\/|$)/i;
+/**
+ * The reads that change only with the view (its days, their users, estimate accuracy). Not the
+ * reclamation report: logins and settings move it without changing a view day (R20).
+ */
+export const INSTANCE_READ = /^\/v1\/instances\/([0-9a-f-]{36})(\/(provisioning|estimate-accuracy)(\/|\?|$)|\?|$)/i;
 
 export class ViewCache {
   private readonly entries = new Map<string, Entry>();

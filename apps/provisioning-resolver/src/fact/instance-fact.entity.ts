@@ -12,4 +12,15 @@ export class InstanceFact {
   /** Its first login of any kind: R14's `activeUsers` is null before that day, 0 after it without activity. */
   @Property({ type: 'datetime', nullable: true })
   firstLoginAt!: Date | null;
+
+  /** Null until the first sso.instance.changed that carries it (rows before these columns existed). */
+  @Property({ type: 'text', nullable: true })
+  appKey!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  appName!: string | null;
+
+  /** When its earliest complete assignment list was taken: from then on R18's `orphaned` applies. */
+  @Property({ type: 'datetime', nullable: true })
+  firstAssignmentListAt!: Date | null;
 }

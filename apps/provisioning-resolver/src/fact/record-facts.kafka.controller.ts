@@ -18,6 +18,7 @@ import { EstimateChange } from './estimate-change.entity';
 import { EstimateFact } from './estimate-fact.entity';
 import { periodsJson } from './connection-periods';
 import { InstanceFact } from './instance-fact.entity';
+import { UserActivityFact } from './user-activity-fact.entity';
 import { RebuildViewService } from '../view/rebuild-view.service';
 import { refreshViews, startRebuild, type TouchedDays } from '../view/view-writer';
 
@@ -162,7 +163,7 @@ export class RecordFactsKafkaController {
       const before = await timeZoneOf(batch.em, e.tenantId);
       await batch.em.upsert(
         TenantSettings,
-        { tenantId: e.tenantId, timeZone: e.data.timeZone },
+        { tenantId: e.tenantId, timeZone: e.data.timeZone, inactiveAfterDays: e.data.inactiveAfterDays },
         { onConflictFields: ['tenantId'], disableIdentityMap: true },
       );
       if (before === e.data.timeZone) continue;
@@ -180,16 +181,59 @@ export class RecordFactsKafkaController {
     if (rebuilding) batch.afterCommit(() => this.rebuilds.wake());
   }
 
+  /** R17: each user's latest non-social login; the later one wins, whatever the order (R20). */
+  @EventPattern(TOPICS.ssoUserActivity, { chunkSize: 5000, idempotentByNaturalKey: true })
+  async recordUserActivity(@Payload() batch: EventBatch<typeof TOPICS.ssoUserActivity>): Promise<void> {
+    const latest = new Map<string, UserActivityFact>();
+    for (const e of batch.events) {
+      const key = `${e.data.instanceId}|${e.data.userId}`;
+      const seen = latest.get(key);
+      const at = new Date(e.data.lastLoginAt);
+      const later = !seen || at > seen.lastLoginAt || (+at === +seen.lastLoginAt && e.data.email > seen.email);
+      if (later) latest.set(key, { ...e.data, tenantId: e.tenantId, lastLoginAt: at });
+    }
+    const fact = tableOf(batch.em, UserActivityFact);
+    const columns = ['instanceId', 'userId', 'tenantId', 'email', 'lastLoginAt'] as const;
+    const [stored, incoming] = [
+      (p: 'tenantId' | 'email' | 'lastLoginAt') => `${fact.name}.${fact.column(p)}`,
+      (p: 'tenantId' | 'email' | 'lastLoginAt') => `excluded.${fact.column(p)}`,
+    ];
+    // Raw: a bulk upsert that keeps the later login (a condition on the conflict), per chunk of 5,000.
+    await query(
+      batch.em,
+      `${fact.bulkInsert(columns)}
+       on conflict (${fact.columns(['instanceId', 'userId'])}) do update set ${fact.excluded(['email', 'lastLoginAt'])}
+       where ${stored('tenantId')} = ${incoming('tenantId')}
+         and (${incoming('lastLoginAt')}, ${incoming('email')}) > (${stored('lastLoginAt')}, ${stored('email')})`,
+      fact.arrays([...latest.values()], columns),
+    );
+  }
+
   @EventPattern(TOPICS.ssoInstances)
   async recordInstances(@Payload() batch: EventBatch<typeof TOPICS.ssoInstances>): Promise<void> {
     // One row per instance, its earliest first login (a state topic: later states only add logins).
     const instances = new Map<string, { tenantId: string; firstLoginAt: string | null }>();
+    const named = new Map<string, Omit<InstanceFact, 'firstLoginAt'>>();
+    const earlier = (a: string | null | undefined, b: string | null | undefined) =>
+      !a ? (b ?? null) : !b ? a : Date.parse(a) <= Date.parse(b) ? a : b;
     for (const e of batch.events) {
       if (e.type !== 'sso.instance.changed') continue;
       const seen = instances.get(e.data.instanceId);
-      const at = e.data.firstLoginAt ?? null;
-      const earliest = !seen?.firstLoginAt || (at !== null && Date.parse(at) < Date.parse(seen.firstLoginAt));
-      instances.set(e.data.instanceId, { tenantId: e.tenantId, firstLoginAt: earliest ? at : seen.firstLoginAt });
+      instances.set(e.data.instanceId, {
+        tenantId: e.tenantId,
+        firstLoginAt: earlier(seen?.firstLoginAt, e.data.firstLoginAt),
+      });
+      const list = earlier(
+        named.get(e.data.instanceId)?.firstAssignmentListAt?.toISOString(),
+        e.data.firstAssignmentListAt,
+      );
+      named.set(e.data.instanceId, {
+        instanceId: e.data.instanceId,
+        tenantId: e.tenantId,
+        appKey: e.data.appKey,
+        appName: e.data.appName,
+        firstAssignmentListAt: list === null ? null : new Date(list),
+      });
     }
     if (!instances.size) return;
     // R14: an earlier first login turns the days from it on from "unknown" (null) to counted (0 or more).
@@ -237,7 +281,24 @@ export class RecordFactsKafkaController {
       touched.push({ instanceId: m.instance_id, tenantId: m.tenant_id, from: dayOf(m.first_login_at, timeZone), to });
     }
     await refreshViews(batch.em, touched);
+    await nameInstances(batch.em, [...named.values()]);
   }
+}
+
+/** An instance's application, for the reclamation summary, and its earliest assignment list (R18's `orphaned`). */
+async function nameInstances(em: EntityManager, instances: Array<Omit<InstanceFact, 'firstLoginAt'>>): Promise<void> {
+  const fact = tableOf(em, InstanceFact);
+  const columns = ['instanceId', 'tenantId', 'appKey', 'appName', 'firstAssignmentListAt'] as const;
+  const list = fact.column('firstAssignmentListAt');
+  // Raw: one update from `unnest` for a batch of instances, each only within its own tenant.
+  await query(
+    em,
+    `update ${fact.name} f set (${fact.columns(['appKey', 'appName'])}) = (s.${fact.column('appKey')}, s.${fact.column('appName')}),
+       ${list} = least(f.${list}, s.${list})
+     from unnest(${fact.arrayParameters(columns)}) as s(${fact.columns(columns)})
+     where (${fact.columns(['instanceId', 'tenantId'], 'f')}) = (${fact.columns(['instanceId', 'tenantId'], 's')})`,
+    fact.arrays(instances, columns),
+  );
 }
 
 /** Moves the per-day estimate changes by the days a user left (sign −1) and entered (+1). */

@@ -9,8 +9,10 @@ import { Migration20261130082503_first_login } from './Migration20261130082503_f
 import { Migration20261130083243_estimate_days } from './Migration20261130083243_estimate_days';
 import { Migration20261130084007_connector_user_ranges } from './Migration20261130084007_connector_user_ranges';
 import { Migration20261130100104_connection_periods } from './Migration20261130100104_connection_periods';
-import { Migration20261130103704_shown_days } from './Migration20261130103704_shown_days';
 import { Migration20261130103000_held_pages_as_json } from './Migration20261130103000_held_pages_as_json';
+import { Migration20261130103704_shown_days } from './Migration20261130103704_shown_days';
+import { Migration20261130131529_reclamation_facts } from './Migration20261130131529_reclamation_facts';
+import { Migration20261130131910_reclamation_settings } from './Migration20261130131910_reclamation_settings';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
@@ -24,4 +26,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130100104_connection_periods', class: Migration20261130100104_connection_periods },
   { name: 'Migration20261130103000_held_pages_as_json', class: Migration20261130103000_held_pages_as_json },
   { name: 'Migration20261130103704_shown_days', class: Migration20261130103704_shown_days },
+  { name: 'Migration20261130131529_reclamation_facts', class: Migration20261130131529_reclamation_facts },
+  { name: 'Migration20261130131910_reclamation_settings', class: Migration20261130131910_reclamation_settings },
 ];

@@ -1,6 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
-/** The time zone days are counted in (tenants.v1). */
+/** The tenant's settings the resolver computes with (tenants.v1): the zone days are counted in, R18's default. */
 @Entity({ tableName: 'tenant_settings' })
 export class TenantSettings {
   @PrimaryKey({ type: 'text' })
@@ -8,4 +8,7 @@ export class TenantSettings {
 
   @Property({ type: 'text' })
   timeZone!: string;
+
+  @Property({ type: 'integer', default: 60 })
+  inactiveAfterDays!: number;
 }

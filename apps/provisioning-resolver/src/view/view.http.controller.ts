@@ -1,7 +1,7 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { dayUsersQuery, idSchema, viewRangeQuery } from '@org/contracts';
+import { dayUsersQuery, viewRangeQuery } from '@org/contracts';
 import { dayOf, dayToIso, isoToDay } from '@org/days';
 import { NotFoundError, parseQuery, parseRequest, ValidationError } from '@org/errors';
 import { TenantId } from '@org/service';
@@ -10,6 +10,7 @@ import { ConnectionFact } from '../fact/connection-fact.entity';
 import { estimateAccuracy } from './estimate-accuracy';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
 import { readViewDays, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
+import { decodeCursor, encodeCursor, knownId } from '../request-ids';
 import { shownDay } from './view-day.entity';
 import { rebuildOf } from './view-writer';
 import { type ViewDay, viewDays } from './view-days';
@@ -127,12 +128,6 @@ export class ViewHttpController {
 const periodLastDay = (p: { to: string | null }, timeZone: string, today: number) =>
   p.to === null ? today : dayOf(Date.parse(p.to), timeZone) - 1;
 
-/** An id that cannot exist (not a UUID) answers 404 like an unknown one, as everywhere in the API. */
-function knownId(what: string, id: string): string {
-  if (!z.uuid().safeParse(id).success) throw new NotFoundError(what, id);
-  return id;
-}
-
 /** `from`/`to` default to the 30 days up to today in the tenant's zone. */
 async function dayRange(em: EntityManager, tenantId: string, range: { from?: string; to?: string }) {
   const to = range.to
@@ -149,14 +144,3 @@ async function dayRange(em: EntityManager, tenantId: string, range: { from?: str
 }
 
 const summaryOf = (d: ViewDay) => ({ source: d.source, provisionedUsers: d.provisionedUsers });
-
-const encodeCursor = (userId: string) => Buffer.from(userId, 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const userId = Buffer.from(cursor, 'base64url').toString('utf8');
-  // Every user id is an id of the contracts; one that is not (a NUL, say) was never handed out.
-  if (!idSchema.safeParse(userId).success || Buffer.from(userId, 'utf8').toString('base64url') !== cursor) {
-    throw new ValidationError('cursor is not one this API returned', [{ field: 'cursor', message: 'invalid' }]);
-  }
-  return userId;
-}

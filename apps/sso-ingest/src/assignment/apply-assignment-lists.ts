@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { instanceIdOf, type SsoAssignmentsEvent } from '@org/contracts';
 import { query, tableOf } from '@org/database';
@@ -82,6 +82,11 @@ async function applyIfComplete(
   const result = applyList(lists, members, list, new Set(users.map((u) => u.userId)));
   await em.nativeDelete(AssignmentPage, { instanceId: sync.instanceId, syncId: sync.syncId });
   if (!result) return; // superseded by a later list of the same day, or this list again
+  await em.nativeUpdate(
+    SsoInstance,
+    { id: sync.instanceId, $or: [{ firstAssignmentListAt: null }, { firstAssignmentListAt: { $gt: new Date(asOf) } }] },
+    { firstAssignmentListAt: new Date(asOf), version: raw(`${tableOf(em, SsoInstance).column('version')} + 1`) },
+  );
 
   await em.upsert(AssignmentListRow, {
     instanceId: sync.instanceId,

@@ -34,6 +34,10 @@ export class SsoInstance {
   @Property({ type: 'datetime', nullable: true })
   firstLoginAt!: Date | null;
 
+  /** When its earliest complete assignment list was taken: from then on its estimate is the lists (R1, R18's `orphaned`). */
+  @Property({ type: 'datetime', nullable: true })
+  firstAssignmentListAt!: Date | null;
+
   /** Published on sso.instances.v1 up to this version (the row is its own outbox entry). */
   @Property({ type: 'integer', default: 1 })
   version!: number;

@@ -10,6 +10,13 @@ import { LoginHistory } from './login-history.entity';
 /** The key of a user's history on an instance. */
 const PAIR = ['instanceId', 'userId'] as const;
 
+/**
+ * Whether a login (instant, e-mail) is later than another: the e-mail breaks a tie, so the
+ * latest login is the same whatever order the logins arrive in (R15, R20).
+ */
+const isLater = (at: number, email: string, thanAt: number, thanEmail: string) =>
+  at > thanAt || (at === thanAt && email > thanEmail);
+
 interface PairLogins {
   instanceId: string;
   tenantId: string;
@@ -52,7 +59,7 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
       byPair.set(key, pair);
     }
     pair.quarters.add(quarterOf(at));
-    if (at >= pair.lastAt) {
+    if (isLater(at, e.data.email, pair.lastAt, pair.email)) {
       pair.lastAt = at;
       pair.email = e.data.email;
     }
@@ -65,7 +72,7 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
   const existing = (
     await query(
       em,
-      `select ${history.columns(['instanceId', 'userId', 'quarters', 'email'], 'lh')}
+      `select ${history.columns(['instanceId', 'userId', 'quarters', 'email', 'lastLoginAt', 'version'], 'lh')}
        from ${history.name} lh join unnest(${history.arrayParameters(PAIR)}) as p(${history.columns(PAIR)})
          using (${history.columns(PAIR)})
        for update of lh`,
@@ -74,25 +81,29 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
         PAIR,
       ),
     )
-  ).map((r) => history.row(r) as Omit<LoginHistory, 'tenantId'>);
+  ).map((r) => history.row(r));
   const before = new Map(existing.map((r) => [`${r.instanceId}|${r.userId}`, r]));
   const settings = await settingsOf(em, [...new Set(pairs.map((p) => p.tenantId))]);
 
-  const writes: LoginHistory[] = [];
+  const writes: Array<Omit<LoginHistory, 'publishedVersion'>> = [];
   const activity = new Map<string, ActivityChange>();
   const changedDays: ChangedLogins[] = [];
   for (const pair of pairs) {
     const old = before.get(`${pair.instanceId}|${pair.userId}`);
     const oldQuarters = new Set(old?.quarters ?? []);
     const added = [...pair.quarters].filter((q) => !oldQuarters.has(q));
-    if (!added.length && old?.email === pair.email) continue;
+    const later = !old || isLater(pair.lastAt, pair.email, old.lastLoginAt.getTime(), old.email);
+    if (!added.length && !later) continue;
     const merged = [...oldQuarters, ...added].sort((a, b) => a - b);
     writes.push({
       instanceId: pair.instanceId,
       userId: pair.userId,
       tenantId: pair.tenantId,
-      email: pair.email,
+      email: later ? pair.email : old.email,
       quarters: merged,
+      lastLoginAt: later ? new Date(pair.lastAt) : old.lastLoginAt,
+      // A later login is news for sso.user-activity.v1; more quarters alone are not.
+      version: old ? old.version + (later ? 1 : 0) : 1,
     });
     if (!added.length) continue;
     const { timeZone, windowDays } = settings.get(pair.tenantId)!;
@@ -115,7 +126,7 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
     }
   }
   if (writes.length) {
-    const written = ['instanceId', 'userId', 'tenantId', 'email'] as const;
+    const written = ['instanceId', 'userId', 'tenantId', 'email', 'lastLoginAt', 'version'] as const;
     // Raw: a bulk `unnest` upsert (npm run bench -- ingest). Quarters travel as `int[]` text:
     // PostgreSQL arrays cannot nest arrays of different lengths.
     await query(
@@ -123,7 +134,8 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
       `insert into ${history.name} (${history.columns([...written, 'quarters'])})
        select ${history.columns(written, 'w')}, w.quarters::int[]
        from unnest(${history.arrayParameters(written)}, ?::text[]) as w(${history.columns([...written, 'quarters'])})
-       on conflict (${history.columns(PAIR)}) do update set ${history.excluded(['email', 'quarters'])}`,
+       on conflict (${history.columns(PAIR)}) do update
+         set ${history.excluded(['email', 'quarters', 'lastLoginAt', 'version'])}`,
       [...history.arrays(writes, written), writes.map((w) => `{${w.quarters.join(',')}}`)],
     );
   }

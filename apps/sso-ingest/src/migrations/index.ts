@@ -4,10 +4,14 @@ import { Migration20261129095423 } from './Migration20261129095423';
 import { Migration20261129101914_estimates } from './Migration20261129101914_estimates';
 import { Migration20261130082501_first_login } from './Migration20261130082501_first_login';
 import { Migration20261130090427_day_multiranges } from './Migration20261130090427_day_multiranges';
+import { Migration20261130130713_user_activity } from './Migration20261130130713_user_activity';
+import { Migration20261130131435_first_assignment_list } from './Migration20261130131435_first_assignment_list';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095423', class: Migration20261129095423 },
   { name: 'Migration20261129101914_estimates', class: Migration20261129101914_estimates },
   { name: 'Migration20261130082501_first_login', class: Migration20261130082501_first_login },
   { name: 'Migration20261130090427_day_multiranges', class: Migration20261130090427_day_multiranges },
+  { name: 'Migration20261130130713_user_activity', class: Migration20261130130713_user_activity },
+  { name: 'Migration20261130131435_first_assignment_list', class: Migration20261130131435_first_assignment_list },
 ];

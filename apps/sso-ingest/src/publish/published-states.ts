@@ -1,9 +1,10 @@
 import type { EntityClass } from '@mikro-orm/core';
-import { activityKey, estimateKey, newEvent, ssoEventKey, TOPICS, type Topic } from '@org/contracts';
+import { activityKey, estimateKey, newEvent, ssoEventKey, TOPICS, type Topic, userActivityKey } from '@org/contracts';
 import { dayRangesOf, dayToIso } from '@org/days';
 import { Activity } from '../estimate/activity.entity';
 import { Estimate } from '../estimate/estimate.entity';
 import { SsoInstance } from '../instance/sso-instance.entity';
+import { LoginHistory } from '../login/login-history.entity';
 
 interface Versioned {
   version: number;
@@ -34,6 +35,7 @@ export const PUBLISHED_STATES: PublishedState[] = [
         hasNonSocialLogins: r.hasNonSocialLogins,
         lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
         firstLoginAt: r.firstLoginAt?.toISOString() ?? null,
+        firstAssignmentListAt: r.firstAssignmentListAt?.toISOString() ?? null,
       }),
     }),
   }),
@@ -62,6 +64,19 @@ export const PUBLISHED_STATES: PublishedState[] = [
         instanceId: r.instanceId,
         day: dayToIso(r.day),
         activeUsers: r.activeUsers,
+      }),
+    }),
+  }),
+  published({
+    entity: LoginHistory,
+    topic: TOPICS.ssoUserActivity,
+    message: (r) => ({
+      key: userActivityKey(r.tenantId, r.instanceId, r.userId),
+      value: newEvent('sso.user-activity', r.tenantId, {
+        instanceId: r.instanceId,
+        userId: r.userId,
+        email: r.email,
+        lastLoginAt: r.lastLoginAt.toISOString(),
       }),
     }),
   }),

@@ -8,7 +8,7 @@ import { PUBLISHED_STATES, type PublishedState } from './published-states';
 const BATCH = 2000;
 
 /**
- * Publishes instances, estimates and activity counts whose version moved since they were
+ * Publishes instances, estimates, activity counts and users' latest logins whose version moved since they were
  * last sent: a transactional outbox where the state row is the entry, so many changes to
  * one key between two runs leave as one message of the latest state (the topics are
  * compacted by that key anyway). Rows are marked sent only after the broker acked them.

@@ -62,6 +62,8 @@ export const ssoInstanceChangedSchema = eventSchema(
      * published before it existed (the topic is compacted); sso-ingest always sends it.
      */
     firstLoginAt: isoTimeSchema.nullable().optional(),
+    /** When its earliest complete assignment list was taken (R18's `orphaned`); absent like `firstLoginAt`. */
+    firstAssignmentListAt: isoTimeSchema.nullable().optional(),
   }),
 );
 export type SsoInstanceChangedEvent = z.infer<typeof ssoInstanceChangedSchema>;
@@ -73,7 +75,7 @@ export const ssoInstancesEventSchema = z.discriminatedUnion('type', [
 ]);
 export type SsoInstancesEvent = z.infer<typeof ssoInstancesEventSchema>;
 
-// --- sso.estimates.v1 and sso.activity.v1 (compacted) ---
+// --- sso.estimates.v1, sso.activity.v1 and sso.user-activity.v1 (compacted) ---
 
 export const dayIntervalSchema = z.object({ from: daySchema, to: daySchema.nullable() });
 export type DayInterval = z.infer<typeof dayIntervalSchema>;
@@ -95,3 +97,16 @@ export const ssoActivitySchema = eventSchema(
   z.object({ instanceId: uuidSchema, day: daySchema, activeUsers: z.int().min(0) }),
 );
 export type SsoActivityEvent = z.infer<typeof ssoActivitySchema>;
+
+export const ssoUserActivitySchema = eventSchema(
+  'sso.user-activity',
+  z.object({
+    instanceId: uuidSchema,
+    userId: idSchema,
+    /** The e-mail of that login: R17 matches it, case-insensitive, with connector users. */
+    email: emailSchema,
+    /** The latest non-social login of this user on this instance (R17); replaces earlier ones. */
+    lastLoginAt: isoTimeSchema,
+  }),
+);
+export type SsoUserActivityEvent = z.infer<typeof ssoUserActivitySchema>;

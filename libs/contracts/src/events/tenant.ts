@@ -5,6 +5,12 @@ import { eventSchema } from '../envelope';
 
 export const tenantChangedSchema = eventSchema(
   'tenant.changed',
-  z.object({ name: z.string(), timeZone: z.string().min(1), estimateWindowDays: z.int().min(1) }),
+  z.object({
+    name: z.string(),
+    timeZone: z.string().min(1),
+    estimateWindowDays: z.int().min(1),
+    /** R18's default (absent in messages published before it existed: the topic is compacted). */
+    inactiveAfterDays: z.int().min(1).default(60),
+  }),
 );
 export type TenantChangedEvent = z.infer<typeof tenantChangedSchema>;
