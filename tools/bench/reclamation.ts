@@ -5,20 +5,30 @@
 // and the tenant summary. Baseline in the same run: one hand-written SQL statement computing
 // the same counts over the same tables (checked equal to the report's). Last line: one JSON object.
 import type { reclamationReport, reclamationSummary } from '@org/contracts';
+import { instanceKey, TOPICS } from '@org/contracts';
+import { aConnectionChange } from '@org/contracts/testing';
+import { createIdempotentProducer, createKafka } from '@org/kafka';
 import { INTERNAL_TOKEN_HEADER, TENANT_HEADER } from '@org/service';
 import type { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { benchEnv, median, type RunningService, runBench, startService } from './bench-env';
+import { benchEnv, median, type RunningService, runBench, startService, until } from './bench-env';
 
 const SEATS = Number(process.env.BENCH_SEATS ?? 50_000);
 const ACTIVE_USERS = Math.round(SEATS * 0.6);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 200);
 const SEATS_EACH = 1_000;
 const INACTIVE_AFTER_DAYS = 60;
+const CONNECTED_AT = new Date(Date.now() - 400 * 86_400_000).toISOString();
 
 /** Facts of `instances` connected instances of a tenant, `seats` each (user i's seat since 5 + i % 300 days, SSO login for i ≤ `active`, i % 200 days ago). */
-async function writeInstances(db: Client, tenantId: string, instances: string[], seats: number, active: number) {
+async function writeInstances(
+  db: Client,
+  tenantId: string,
+  instances: string[],
+  seats: number,
+  active: number,
+): Promise<string[]> {
   const connections = instances.map(() => randomUUID());
   const x = `unnest($1::uuid[], $2::uuid[]) with ordinality as x(instance_id, connection_id, n)`;
   const args = [instances, connections, tenantId];
@@ -30,8 +40,8 @@ async function writeInstances(db: Client, tenantId: string, instances: string[],
   await db.query(
     `insert into connection_fact (connection_id, tenant_id, instance_id, kind, supports_license_tiers, status, periods, effective_at)
      select connection_id, $3, instance_id, 'provisioning', true, 'connected',
-       array[tstzrange(now() - interval '400 days', null, '[)')], now() - interval '400 days' from ${x}`,
-    args,
+       array[tstzrange($4::timestamptz, null, '[)')], $4::timestamptz from ${x}`,
+    [...args, CONNECTED_AT],
   );
   await db.query(
     `insert into connector_snapshot (connection_id, sync_id, tenant_id, as_of, state, users, active_users, tiers)
@@ -59,6 +69,7 @@ async function writeInstances(db: Client, tenantId: string, instances: string[],
     args,
   );
   await db.query('analyze');
+  return connections;
 }
 
 /** The counts of R18 in one statement, per instance of the tenant (the seats' spans never break, so a seat's run starts with its span). */
@@ -97,8 +108,40 @@ async function main() {
     await db.query('set search_path to provisioning_resolver');
     const big = randomUUID();
     const wide = Array.from({ length: INSTANCES }, () => randomUUID());
-    await writeInstances(db, 'bench-big', [big], SEATS, ACTIVE_USERS);
-    await writeInstances(db, 'bench-wide', wide, SEATS_EACH, Math.round(SEATS_EACH * 0.6));
+    const bigConnections = await writeInstances(db, 'bench-big', [big], SEATS, ACTIVE_USERS);
+    const wideConnections = await writeInstances(db, 'bench-wide', wide, SEATS_EACH, Math.round(SEATS_EACH * 0.6));
+    // The views as the resolver keeps them: its view writer materialises each instance from its connection on.
+    const kafka = createKafka({
+      brokers: bench.brokers,
+      clientId: 'bench-reclamation',
+      topicPrefix: bench.topicPrefix,
+    });
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    const connected = (tenantId: string, instanceId: string, connectionId: string) => ({
+      key: instanceKey(tenantId, instanceId),
+      value: JSON.stringify(
+        aConnectionChange('connection.connected', {
+          tenantId,
+          data: { connectionId, instanceId, effectiveAt: CONNECTED_AT, periods: [{ from: CONNECTED_AT, to: null }] },
+        }),
+      ),
+    });
+    await producer.send({
+      topic: `${bench.topicPrefix}${TOPICS.registryConnections}`,
+      acks: -1,
+      messages: [
+        connected('bench-big', big, bigConnections[0]),
+        ...wide.map((instanceId, i) => connected('bench-wide', instanceId, wideConnections[i])),
+      ],
+    });
+    await producer.disconnect();
+    await until(async () => {
+      const { rows } = await db.query(
+        `select count(*)::int as n from view_state where last_day >= (now() at time zone 'UTC')::date`,
+      );
+      return rows[0].n === INSTANCES + 1;
+    }, 600_000);
 
     const call = (tenantId: string, path: string, accept = 'application/json') =>
       fetch(`${resolver!.url}${path}`, {

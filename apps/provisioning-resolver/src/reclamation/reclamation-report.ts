@@ -4,7 +4,7 @@ import { dayOf, dayToIso } from '@org/days';
 import { NotFoundError } from '@org/errors';
 import { InstanceFact } from '../fact/instance-fact.entity';
 import { TenantSettings } from '../tenant/tenant-settings.entity';
-import { readViewDays } from '../view/read-view';
+import { dayOfInstances } from '../view/read-view';
 import { daysInactive, isActive, personOf, reasonOf, type ReclaimRule, type Seat } from './reclaimable';
 import { NO_RECLAMATION_SETTINGS, ReclamationSettings } from './reclamation-settings.entity';
 import { seatsOfToday } from './seats-of-today';
@@ -34,7 +34,7 @@ export interface Reclamation {
   reclaimable: ReclaimableSeat[];
 }
 
-/** The settings an instance's report is computed with: its own, else the tenant's (R18, R19). */
+/** The settings an instance's report is computed with: its own, else none (R18, R19). */
 export async function reclamationSettingsOf(em: EntityManager, tenantId: string, instanceId: string) {
   const own = await em.findOne(ReclamationSettings, { instanceId, tenantId }, { disableIdentityMap: true });
   return own ?? { ...NO_RECLAMATION_SETTINGS, instanceId, tenantId };
@@ -53,21 +53,44 @@ export async function instanceOf(em: EntityManager, tenantId: string, instanceId
  * the facts, never on the order they came in. Run it in one REPEATABLE READ transaction.
  */
 export async function reclamationOf(em: EntityManager, tenantId: string, instanceId: string): Promise<Reclamation> {
-  const instance = await instanceOf(em, tenantId, instanceId);
+  const [report] = await reclamationsOf(em, tenantId, [await instanceOf(em, tenantId, instanceId)]);
+  return report;
+}
+
+/** The reports of several instances of a tenant, with one read of each kind of fact for them all. */
+export async function reclamationsOf(
+  em: EntityManager,
+  tenantId: string,
+  instances: Array<Pick<InstanceFact, 'instanceId' | 'firstAssignmentListAt'>>,
+): Promise<Reclamation[]> {
+  if (!instances.length) return [];
+  const ids = instances.map((i) => i.instanceId);
   const tenant = await em.findOne(TenantSettings, { tenantId }, { disableIdentityMap: true });
   const timeZone = tenant?.timeZone ?? 'UTC';
-  const settings = await reclamationSettingsOf(em, tenantId, instanceId);
+  const own = await em.find(ReclamationSettings, { tenantId, instanceId: { $in: ids } }, { disableIdentityMap: true });
+  const settingsOf = new Map(own.map((s) => [s.instanceId, s]));
   const now = Date.now();
-  const rule: ReclaimRule = {
-    today: dayOf(now, timeZone),
-    inactiveAfterDays: settings.inactiveAfterDays ?? tenant?.inactiveAfterDays ?? 60,
-    exempt: new Set(settings.exemptEmails.map(personOf)),
-  };
-  const { days } = await readViewDays(em, tenantId, instanceId, rule.today, rule.today);
-  const today = days[0];
-  const hasAssignmentLists = instance.firstAssignmentListAt !== null && instance.firstAssignmentListAt.getTime() <= now;
-  const seats = await seatsOfToday(em, { tenantId, instanceId, timeZone, hasAssignmentLists }, today);
-  return reportOf(instanceId, today.source, seats, rule, settings);
+  const today = dayOf(now, timeZone);
+  const days = await dayOfInstances(em, tenantId, ids, today);
+  const seats = await seatsOfToday(
+    em,
+    tenantId,
+    timeZone,
+    instances.map((i) => ({
+      instanceId: i.instanceId,
+      today: days.get(i.instanceId)!,
+      hasAssignmentLists: i.firstAssignmentListAt !== null && i.firstAssignmentListAt.getTime() <= now,
+    })),
+  );
+  return instances.map(({ instanceId }) => {
+    const settings = settingsOf.get(instanceId) ?? NO_RECLAMATION_SETTINGS;
+    const rule: ReclaimRule = {
+      today,
+      inactiveAfterDays: settings.inactiveAfterDays ?? tenant?.inactiveAfterDays ?? 60,
+      exempt: new Set(settings.exemptEmails.map(personOf)),
+    };
+    return reportOf(instanceId, days.get(instanceId)!.source, seats.get(instanceId)!, rule, settings);
+  });
 }
 
 /** The counts, money and reclaimable seats of a set of seats under a rule and prices. */

@@ -8,7 +8,13 @@ import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { InstanceFact } from '../fact/instance-fact.entity';
 import { decodeCursor, encodeCursor, knownId } from '../request-ids';
-import { type ReclaimableSeat, instanceOf, reclamationOf, reclamationSettingsOf } from './reclamation-report';
+import {
+  instanceOf,
+  type ReclaimableSeat,
+  reclamationOf,
+  reclamationSettingsOf,
+  reclamationsOf,
+} from './reclamation-report';
 import { ReclamationSettings } from './reclamation-settings.entity';
 import { totalsByCurrency } from './waste';
 
@@ -92,27 +98,27 @@ export class ReclamationHttpController {
       const instances = await em.find(
         InstanceFact,
         { tenantId },
-        { fields: ['instanceId', 'appKey', 'appName'], orderBy: { instanceId: 'asc' }, disableIdentityMap: true },
+        {
+          fields: ['instanceId', 'appKey', 'appName', 'firstAssignmentListAt'],
+          orderBy: { instanceId: 'asc' },
+          disableIdentityMap: true,
+        },
       );
-      const items = [];
-      const totals = [];
-      for (const instance of instances) {
-        const report = await reclamationOf(em, tenantId, instance.instanceId);
-        if (!report.seats.provisioned) continue;
-        totals.push({ ...report, reclaimable: report.seats.reclaimable });
-        items.push({
-          instanceId: instance.instanceId,
-          appKey: instance.appKey,
-          appName: instance.appName,
-          provisioned: report.seats.provisioned,
-          reclaimable: report.seats.reclaimable,
-          currency: report.currency,
-          monthlyWaste: report.monthlyWaste,
-        });
-      }
+      const reports = (await reclamationsOf(em, tenantId, instances)).filter((r) => r.seats.provisioned > 0);
+      const named = new Map(instances.map((i) => [i.instanceId, i]));
+      const items = reports.map((r) => ({
+        instanceId: r.instanceId,
+        appKey: named.get(r.instanceId)!.appKey,
+        appName: named.get(r.instanceId)!.appName,
+        provisioned: r.seats.provisioned,
+        reclaimable: r.seats.reclaimable,
+        currency: r.currency,
+        monthlyWaste: r.monthlyWaste,
+      }));
       // Instances come by id, and the sort is stable: equal waste keeps that order.
       items.sort((a, b) => b.monthlyWaste - a.monthlyWaste || b.reclaimable - a.reclaimable);
-      return { totals: totalsByCurrency(totals), items };
+      const totals = totalsByCurrency(reports.map((r) => ({ ...r, reclaimable: r.seats.reclaimable })));
+      return { totals, items };
     });
   }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, tableOf } from '@org/database';
-import { dayOf, dayToIso, isoToDay, startOfDay } from '@org/days';
+import { dayToIso, startOfDay } from '@org/days';
 import { ConnectorUserRange } from '../connector/connector-user-range.entity';
 import { UsageFact } from '../connector/usage-fact.entity';
 import { ConnectionFact } from '../fact/connection-fact.entity';
@@ -9,27 +9,40 @@ import { UserActivityFact } from '../fact/user-activity-fact.entity';
 import type { ViewDay } from '../view/view-days';
 import type { Seat } from './reclaimable';
 
+/** One instance whose seats are wanted: its view day of today, and whether it has assignment lists. */
+export interface SeatSource {
+  instanceId: string;
+  today: ViewDay;
+  hasAssignmentLists: boolean;
+}
+
 interface SeatRow {
+  instance_id: string;
   user_id: string;
   email: string;
   tier: string | null;
-  since: string;
+  since: number;
   login_at: number | null;
-  usage_day: string | null;
+  login_day: number | null;
+  usage_day: number | null;
   listed: boolean | null;
 }
 
 /**
- * R16, R17: the seats of today — the users the view's source of today counts — each with the
- * start of its current run as a seat, its last activity, and (connector seats of an instance
- * with assignment lists) whether the latest list has it. One statement, so a report reads
- * one consistent state.
+ * R16, R17: the seats of today of some instances of a tenant — the users each view's source of
+ * today counts — each with the start of its current run as a seat, its last activity, and
+ * (connector seats of an instance with assignment lists) whether the latest list has it. One
+ * statement for them all, so a report reads one state and a summary does not pay per instance.
+ * Days come as day numbers in the tenant's zone, computed by PostgreSQL.
  */
 export async function seatsOfToday(
   em: EntityManager,
-  scope: { tenantId: string; instanceId: string; timeZone: string; hasAssignmentLists: boolean },
-  today: ViewDay,
-): Promise<Seat[]> {
+  tenantId: string,
+  timeZone: string,
+  sources: SeatSource[],
+): Promise<Map<string, Seat[]>> {
+  const seats = new Map<string, Seat[]>(sources.map((s) => [s.instanceId, []]));
+  if (!sources.length) return seats;
   const range = tableOf(em, ConnectorUserRange);
   const estimate = tableOf(em, EstimateFact);
   const activity = tableOf(em, UserActivityFact);
@@ -37,90 +50,98 @@ export async function seatsOfToday(
   const usage = tableOf(em, UsageFact);
   const r = (p: keyof ConnectorUserRange & string) => range.column(p);
   const e = (p: keyof EstimateFact & string) => estimate.column(p);
-  const todayIso = dayToIso(today.day);
-  const { tenantId, instanceId } = scope;
+  const a = (p: keyof UserActivityFact & string) => activity.column(p);
+  const c = (p: keyof ConnectionFact & string) => connection.column(p);
+  const u = (p: keyof UsageFact & string) => usage.column(p);
+  const connector = sources.filter((s) => s.today.source === 'connector');
+  const estimated = sources.filter((s) => s.today.source !== 'connector');
+  const day = (instant: string) => `((${instant}) at time zone ?)::date - date '1970-01-01'`;
+  const today = dayToIso(sources[0].today.day);
 
-  // A connector seat's run starts at the latest of its spans that does not continue an active one.
-  const connectorSeats = `
-    seat as (
-      select ${r('userId')} as user_id, ${r('email')} as email, ${r('tier')} as tier from ${range.name}
-      where ${r('connectionId')} = ? and ${r('tenantId')} = ? and ${r('status')} = 'active' and ${r('during')} @> ?::timestamptz),
-    spans as (
-      select s.${r('userId')} as user_id, lower(s.${r('during')}) as start, s.${r('status')} = 'active' as held,
-        lag(upper(s.${r('during')})) over w as before_end, lag(s.${r('status')} = 'active') over w as held_before
-      from ${range.name} s join seat on seat.user_id = s.${r('userId')}
-      where s.${r('connectionId')} = ? and lower(s.${r('during')}) <= ?::timestamptz
-      window w as (partition by s.${r('userId')} order by lower(s.${r('during')}))),
-    runs as (
-      select user_id, max(start) as start from spans
-      where held and not (coalesce(held_before, false) and before_end = start) group by user_id),
-    seats as (
-      select seat.*, (runs.start at time zone ?)::date::text as since from seat join runs using (user_id))`;
-  const connectorParameters = () => {
-    const at = new Date(today.snapshotAt!).toISOString();
-    return [today.connectionId, tenantId, at, today.connectionId, at, scope.timeZone];
-  };
-  const estimateSeats = `
-    seats as (
-      select f.${e('userId')} as user_id, f.${e('email')} as email, null::text as tier, lower(d)::text as since
-      from ${estimate.name} f cross join lateral unnest(f.${e('days')}) d
-      where f.${e('instanceId')} = ? and f.${e('tenantId')} = ? and f.${e('days')} @> ?::date and d @> ?::date)`;
-  const connector = today.source === 'connector';
-
-  // Raw: window functions over range columns, for up to every user of an instance (npm run bench -- reclamation).
+  // Raw: window functions over range columns, for every seat of the instances at once (npm run bench -- reclamation).
   const rows = await query<SeatRow>(
     em,
-    `with ${connector ? connectorSeats : estimateSeats},
+    `with
+     src as (
+       select * from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::boolean[]) as s(instance_id, connection_id, at, lists)),
+     held as (
+       select src.instance_id, g.${r('userId')} as user_id, g.${r('email')} as email, g.${r('tier')} as tier
+       from src join ${range.name} g on g.${r('connectionId')} = src.connection_id
+       where g.${r('tenantId')} = ? and g.${r('status')} = 'active' and g.${r('during')} @> src.at),
+     -- A connector seat's run starts at the latest of its spans that does not continue an active one.
+     spans as (
+       select held.instance_id, held.user_id, lower(g.${r('during')}) as start, g.${r('status')} = 'active' as active,
+         lag(upper(g.${r('during')})) over w as before_end, lag(g.${r('status')} = 'active') over w as active_before
+       from src join ${range.name} g on g.${r('connectionId')} = src.connection_id and lower(g.${r('during')}) <= src.at
+       join held on held.instance_id = src.instance_id and held.user_id = g.${r('userId')}
+       window w as (partition by g.${r('connectionId')}, g.${r('userId')} order by lower(g.${r('during')}))),
+     runs as (
+       select instance_id, user_id, max(start) as start from spans
+       where active and not (coalesce(active_before, false) and before_end = start) group by 1, 2),
+     seats as (
+       select held.*, ${day('runs.start')} as since, src.lists
+       from held join runs using (instance_id, user_id) join src using (instance_id)
+       union all
+       select f.${e('instanceId')}, f.${e('userId')}, f.${e('email')}, null::text, lower(d) - date '1970-01-01', false
+       from ${estimate.name} f cross join lateral unnest(f.${e('days')}) d
+       where f.${e('instanceId')} = any(?::uuid[]) and f.${e('tenantId')} = ? and f.${e('days')} @> ?::date and d @> ?::date),
      logins as (
-       select lower(${activity.column('email')}) as person, max(${activity.column('lastLoginAt')}) as at
-       from ${activity.name} where ${activity.column('instanceId')} = ? and ${activity.column('tenantId')} = ?
-       group by 1),
+       select ${a('instanceId')} as instance_id, lower(${a('email')}) as person, max(${a('lastLoginAt')}) as at
+       from ${activity.name} where ${a('instanceId')} = any(?::uuid[]) and ${a('tenantId')} = ? group by 1, 2),
      engaged as (
-       select ${connection.column('connectionId')} as connection_id from ${connection.name}
-       where ${connection.column('instanceId')} = ? and ${connection.column('tenantId')} = ?
-         and ${connection.column('kind')} = 'engagement' and ${connection.column('status')} <> 'deleted'),
+       select ${c('instanceId')} as instance_id, ${c('connectionId')} as connection_id from ${connection.name}
+       where ${c('instanceId')} = any(?::uuid[]) and ${c('tenantId')} = ?
+         and ${c('kind')} = 'engagement' and ${c('status')} <> 'deleted'),
      used as (
-       select lower(s.${r('email')}) as person, max(u.${usage.column('day')}) as day
-       from ${usage.name} u join engaged c on c.connection_id = u.${usage.column('connectionId')}
-       join ${range.name} s on s.${r('connectionId')} = u.${usage.column('connectionId')} and s.${r('userId')} = u.${usage.column('userId')}
-       where u.${usage.column('events')} > 0 group by 1),
+       select engaged.instance_id, lower(g.${r('email')}) as person, max(x.${u('day')}) - date '1970-01-01' as day
+       from ${usage.name} x join engaged on engaged.connection_id = x.${u('connectionId')}
+       join ${range.name} g on g.${r('connectionId')} = x.${u('connectionId')} and g.${r('userId')} = x.${u('userId')}
+       where x.${u('events')} > 0 group by 1, 2),
      listed as (
-       select distinct lower(${e('email')}) as person from ${estimate.name}
-       where ${e('instanceId')} = ? and ${e('tenantId')} = ? and ${e('days')} @> ?::date)
-     select s.user_id, s.email, s.tier, s.since, (extract(epoch from l.at) * 1000)::float8 as login_at,
-       g.day::text as usage_day, case when ? then li.person is not null end as listed
+       select distinct f.${e('instanceId')} as instance_id, lower(f.${e('email')}) as person
+       from ${estimate.name} f join src on src.lists and src.instance_id = f.${e('instanceId')}
+       where f.${e('tenantId')} = ? and f.${e('days')} @> ?::date)
+     select s.instance_id, s.user_id, s.email, s.tier, s.since, (extract(epoch from l.at) * 1000)::float8 as login_at,
+       ${day('l.at')} as login_day, g.day as usage_day,
+       case when s.lists then li.person is not null end as listed
      from seats s
-     left join logins l on l.person = lower(s.email)
-     left join used g on g.person = lower(s.email)
-     left join listed li on ? and li.person = lower(s.email)`,
+     left join logins l on l.instance_id = s.instance_id and l.person = lower(s.email)
+     left join used g on g.instance_id = s.instance_id and g.person = lower(s.email)
+     left join listed li on s.lists and li.instance_id = s.instance_id and li.person = lower(s.email)`,
     [
-      ...(connector ? connectorParameters() : [instanceId, tenantId, todayIso, todayIso]),
-      instanceId,
+      connector.map((s) => s.instanceId),
+      connector.map((s) => s.today.connectionId),
+      connector.map((s) => new Date(s.today.snapshotAt!).toISOString()),
+      connector.map((s) => s.hasAssignmentLists),
       tenantId,
-      instanceId,
+      timeZone,
+      estimated.map((s) => s.instanceId),
       tenantId,
-      instanceId,
+      today,
+      today,
+      sources.map((s) => s.instanceId),
       tenantId,
-      todayIso,
-      connector && scope.hasAssignmentLists,
-      connector && scope.hasAssignmentLists,
+      sources.map((s) => s.instanceId),
+      tenantId,
+      tenantId,
+      today,
+      timeZone,
     ],
   );
-  return rows.map((row) => seatOf(row, scope.timeZone));
+  for (const row of rows) seats.get(row.instance_id)!.push(seatOf(row, timeZone));
+  return seats;
 }
 
 /** R17: the later of the last login and the last day with usage (a usage day counts from its start). */
 function seatOf(row: SeatRow, timeZone: string): Seat {
-  const loginDay = row.login_at === null ? null : dayOf(row.login_at, timeZone);
-  const usageDay = row.usage_day === null ? null : isoToDay(row.usage_day);
-  const byUsage = usageDay !== null && (loginDay === null || usageDay > loginDay);
+  const byUsage = row.usage_day !== null && (row.login_day === null || row.usage_day > row.login_day);
   return {
     userId: row.user_id,
     email: row.email,
     tier: row.tier,
-    provisionedSince: isoToDay(row.since),
-    lastActiveDay: byUsage ? usageDay : loginDay,
-    lastActiveAt: byUsage ? startOfDay(usageDay!, timeZone) : row.login_at,
+    provisionedSince: row.since,
+    lastActiveDay: byUsage ? row.usage_day : row.login_day,
+    lastActiveAt: byUsage ? startOfDay(row.usage_day!, timeZone) : row.login_at,
     inLatestList: row.listed,
   };
 }

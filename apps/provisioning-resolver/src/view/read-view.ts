@@ -63,6 +63,29 @@ export async function readViewDays(
   return { state, days };
 }
 
+/** One day of several instances of a tenant (the reclamation summary): stored where it is, else computed. */
+export async function dayOfInstances(
+  em: EntityManager,
+  tenantId: string,
+  instanceIds: string[],
+  day: number,
+): Promise<Map<string, ViewDay>> {
+  const states = await em.find(
+    ViewState,
+    { tenantId, instanceId: { $in: instanceIds } },
+    { fields: ['instanceId', 'generation'], disableIdentityMap: true },
+  );
+  const serving = new Map(states.map((s) => [s.instanceId, s.generation]));
+  const stored = states.length
+    ? await em.find(ViewDayRow, { instanceId: { $in: [...serving.keys()] }, day }, { disableIdentityMap: true })
+    : [];
+  const days = new Map<string, ViewDay>();
+  for (const d of stored) if (serving.get(d.instanceId) === d.generation) days.set(d.instanceId, d);
+  for (const instanceId of instanceIds)
+    if (!days.has(instanceId)) days.set(instanceId, (await readViewDays(em, tenantId, instanceId, day, day)).days[0]);
+  return days;
+}
+
 /**
  * The hot read, in one statement (one snapshot, so no transaction): the days of the serving
  * generation as the API shows them, stored as JSON text by the view writer, joined and passed
