@@ -21,6 +21,7 @@ const SEATS_EACH = 1_000;
 const INACTIVE_AFTER_DAYS = 60;
 const CONNECTED_AT = new Date(Date.now() - 400 * 86_400_000).toISOString();
 
+// Instants as the product writes them, in whole milliseconds (JavaScript's precision).
 /** Facts of `instances` connected instances of a tenant, `seats` each (user i's seat since 5 + i % 300 days, SSO login for i ≤ `active`, i % 200 days ago). */
 async function writeInstances(
   db: Client,
@@ -45,12 +46,12 @@ async function writeInstances(
   );
   await db.query(
     `insert into connector_snapshot (connection_id, sync_id, tenant_id, as_of, state, users, active_users, tiers)
-     select connection_id, 'sync-1', $3, now() - interval '1 day', 'applied', $4, $4, '{}' from ${x}`,
+     select connection_id, 'sync-1', $3, date_trunc('milliseconds', now() - interval '1 day'), 'applied', $4, $4, '{}' from ${x}`,
     [...args, seats],
   );
   await db.query(
     `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
-     select connection_id, 'app-user-' || i, tstzrange(now() - (5 + i % 300) * interval '1 day', null, '[)'), $3,
+     select connection_id, 'app-user-' || i, tstzrange(date_trunc('milliseconds', now() - (5 + i % 300) * interval '1 day'), null, '[)'), $3,
        'user-' || i || '@bench.test', (array['Enterprise', 'Pro', 'Viewer'])[1 + i % 3], 'active'
      from ${x} cross join generate_series(1, $4) i`,
     [...args, seats],
