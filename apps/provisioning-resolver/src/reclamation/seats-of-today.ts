@@ -57,6 +57,8 @@ export async function seatsOfToday(
   const estimated = sources.filter((s) => s.today.source !== 'connector');
   const day = (instant: string) => `((${instant}) at time zone ?)::date - date '1970-01-01'`;
   const today = dayToIso(sources[0].today.day);
+  // The spans of an instance of 50k users sort in memory with this, not on disk (for this transaction only).
+  await em.execute(`set local work_mem = '64MB'`);
 
   // Raw: window functions over range columns, for every seat of the instances at once (npm run bench -- reclamation).
   const rows = await query<SeatRow>(
@@ -64,23 +66,25 @@ export async function seatsOfToday(
     `with
      src as (
        select * from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::boolean[]) as s(instance_id, connection_id, at, lists)),
-     held as (
-       select src.instance_id, g.${r('userId')} as user_id, g.${r('email')} as email, g.${r('tier')} as tier
-       from src join ${range.name} g on g.${r('connectionId')} = src.connection_id
-       where g.${r('tenantId')} = ? and g.${r('status')} = 'active' and g.${r('during')} @> src.at),
-     -- A connector seat's run starts at the latest of its spans that does not continue an active one.
+     -- One pass over the spans of each connection up to its snapshot, no self-join (range
+     -- selectivity is guessed low, and a nested loop over 50k users would be quadratic): the
+     -- span held at the snapshot, and the run it belongs to, which starts at the latest span
+     -- that does not continue an active one.
      spans as (
-       select held.instance_id, held.user_id, lower(g.${r('during')}) as start, g.${r('status')} = 'active' as active,
+       select src.instance_id, src.lists, g.${r('connectionId')} as connection_id, g.${r('userId')} as user_id,
+         g.${r('email')} as email, g.${r('tier')} as tier, lower(g.${r('during')}) as start,
+         g.${r('status')} = 'active' as active, g.${r('during')} @> src.at as held,
          lag(upper(g.${r('during')})) over w as before_end, lag(g.${r('status')} = 'active') over w as active_before
        from src join ${range.name} g on g.${r('connectionId')} = src.connection_id and lower(g.${r('during')}) <= src.at
-       join held on held.instance_id = src.instance_id and held.user_id = g.${r('userId')}
+       where g.${r('tenantId')} = ?
        window w as (partition by g.${r('connectionId')}, g.${r('userId')} order by lower(g.${r('during')}))),
-     runs as (
-       select instance_id, user_id, max(start) as start from spans
-       where active and not (coalesce(active_before, false) and before_end = start) group by 1, 2),
      seats as (
-       select held.*, ${day('runs.start')} as since, src.lists
-       from held join runs using (instance_id, user_id) join src using (instance_id)
+       -- Grouped as the window sorted them (connection, user): no second sort.
+       select max(instance_id::text)::uuid as instance_id, user_id, max(email) filter (where held) as email,
+         max(tier) filter (where held) as tier,
+         ${day('max(start) filter (where active and not (coalesce(active_before, false) and before_end = start))')} as since,
+         bool_or(lists) as lists
+       from spans group by connection_id, user_id having bool_or(held and active)
        union all
        select f.${e('instanceId')}, f.${e('userId')}, f.${e('email')}, null::text, lower(d) - date '1970-01-01', false
        from ${estimate.name} f cross join lateral unnest(f.${e('days')}) d
