@@ -1,6 +1,6 @@
 import { isoToDay } from '@org/days';
 import { daysInactive, isActive, reasonOf, type ReclaimRule, type Seat } from './reclaimable';
-import { reportOf } from './reclamation-report';
+import { reportOf, shownSeat } from './reclamation-report';
 
 const today = isoToDay('2026-11-30');
 const rule = (over: Partial<ReclaimRule> = {}): ReclaimRule => ({
@@ -97,13 +97,14 @@ describe('the report of a set of seats', () => {
       { tier: 'Enterprise', provisioned: 1, reclaimable: 0, monthlyPrice: 40, monthlyWaste: 0 },
     ]);
     expect([report.monthlyWaste, report.unpricedSeats, report.currency]).toEqual([34.2, 0, 'EUR']);
-    expect(report.reclaimable.map((s) => [s.userId, s.reason, s.daysInactive])).toEqual([
+    expect(report.reclaimable.map((s) => [s.seat.userId, s.reason, s.daysInactive])).toEqual([
       ['a', 'inactive', 100],
       ['b', 'never_used', null],
       ['d', 'orphaned', 1],
       ['e', 'never_used', null],
     ]);
-    expect(report.reclaimable[1]).toMatchObject({ lastActiveAt: null, provisionedSince: '2025-10-26' });
+    expect(shownSeat(report.reclaimable[1])).toMatchObject({ lastActiveAt: null, provisionedSince: '2025-10-26' });
+    expect(shownSeat(report.reclaimable[0]).lastActiveAt).toBe(new Date((today - 100) * 86_400_000).toISOString());
   });
 
   it('never counts a reclaimable seat without a price as zero money', () => {

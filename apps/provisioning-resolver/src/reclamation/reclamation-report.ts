@@ -10,15 +10,26 @@ import { NO_RECLAMATION_SETTINGS, ReclamationSettings } from './reclamation-sett
 import { seatsOfToday } from './seats-of-today';
 import { type TierWaste, wasteByTier } from './waste';
 
+/** A reclaimable seat: the seat, its reason (R18) and its days without activity. */
 export interface ReclaimableSeat {
-  userId: string;
-  email: string;
-  tier: string | null;
+  seat: Seat;
   reason: ReclaimReason;
-  lastActiveAt: string | null;
-  provisionedSince: string;
   daysInactive: number | null;
 }
+
+/**
+ * A reclaimable seat as the API shows it (the report's items, the CSV's rows). Formatted only
+ * for what leaves: a report of 50k seats formats a page, not every seat.
+ */
+export const shownSeat = ({ seat, reason, daysInactive }: ReclaimableSeat) => ({
+  userId: seat.userId,
+  email: seat.email,
+  tier: seat.tier,
+  reason,
+  lastActiveAt: seat.lastActiveAt === null ? null : new Date(seat.lastActiveAt).toISOString(),
+  provisionedSince: dayToIso(seat.provisionedSince),
+  daysInactive,
+});
 
 /** The report of SPEC §5 without its page: every reclaimable seat, by user id. */
 export interface Reclamation {
@@ -111,17 +122,9 @@ export function reportOf(
     priced.push({ tier: seat.tier, reclaimable: reason !== null });
     if (reason === null) continue;
     byReason[reason]++;
-    reclaimable.push({
-      userId: seat.userId,
-      email: seat.email,
-      tier: seat.tier,
-      reason,
-      lastActiveAt: seat.lastActiveAt === null ? null : new Date(seat.lastActiveAt).toISOString(),
-      provisionedSince: dayToIso(seat.provisionedSince),
-      daysInactive: daysInactive(seat, rule),
-    });
+    reclaimable.push({ seat, reason, daysInactive: daysInactive(seat, rule) });
   }
-  reclaimable.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  reclaimable.sort((a, b) => (a.seat.userId < b.seat.userId ? -1 : a.seat.userId > b.seat.userId ? 1 : 0));
   const waste = wasteByTier(priced, settings);
   return {
     instanceId,

@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor, knownId } from '../request-ids';
 import {
   instanceOf,
   type ReclaimableSeat,
+  shownSeat,
   reclamationOf,
   reclamationSettingsOf,
   reclamationsOf,
@@ -19,7 +20,7 @@ import { ReclamationSettings } from './reclamation-settings.entity';
 import { totalsByCurrency } from './waste';
 
 /** The CSV's columns: the report's items, in their order. */
-const CSV_COLUMNS: Array<keyof ReclaimableSeat> = [
+const CSV_COLUMNS: Array<keyof ReturnType<typeof shownSeat>> = [
   'userId',
   'email',
   'tier',
@@ -73,7 +74,7 @@ export class ReclamationHttpController {
     const chosen = reason ? report.reclaimable.filter((s) => s.reason === reason) : report.reclaimable;
     if (accept?.includes('text/csv')) {
       // Every reclaimable seat (cursor and limit are for pages of JSON), quoted by the library (RFC 4180).
-      const csv = Readable.from(chosen).pipe(
+      const csv = Readable.from(shownSeats(chosen)).pipe(
         stringify({ header: true, columns: CSV_COLUMNS, record_delimiter: 'windows' }),
       );
       return new StreamableFile(csv, {
@@ -86,8 +87,8 @@ export class ReclamationHttpController {
     const { reclaimable: _all, ...counts } = report;
     return {
       ...counts,
-      items: page,
-      nextCursor: start + limit < chosen.length ? encodeCursor(page[page.length - 1].userId) : null,
+      items: page.map(shownSeat),
+      nextCursor: start + limit < chosen.length ? encodeCursor(page[page.length - 1].seat.userId) : null,
     };
   }
 
@@ -141,8 +142,13 @@ function firstAfter(seats: ReclaimableSeat[], userId: string): number {
   let hi = seats.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (seats[mid].userId <= userId) lo = mid + 1;
+    if (seats[mid].seat.userId <= userId) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** The seats as the CSV shows them, formatted one by one as the stream asks for them. */
+function* shownSeats(seats: ReclaimableSeat[]) {
+  for (const seat of seats) yield shownSeat(seat);
 }
