@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadResolverConfig } from '../src/config';
 
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const RUNS = Number(process.env.RECLAMATION_PROPERTY_RUNS ?? 6);
 const USERS = ['u1', 'u2', 'u3', 'u4', 'u5'];

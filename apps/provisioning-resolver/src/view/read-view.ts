@@ -155,7 +155,9 @@ export async function usersOfDay(
       .createQueryBuilder(ConnectorUserRange, 'u')
       .select(['userId', 'email', 'tier'])
       .where({ connectionId: day.connectionId!, tenantId, userId: { $gt: after }, status: 'active' })
-      .andWhere('u.during @> ?::timestamptz', [new Date(day.snapshotAt!).toISOString()])
+      .andWhere(`u.${tableOf(em, ConnectorUserRange).column('during')} @> ?::timestamptz`, [
+        new Date(day.snapshotAt!).toISOString(),
+      ])
       .orderBy({ userId: 'asc' })
       .limit(limit)
       .execute<ViewUser[]>('all');
@@ -164,7 +166,7 @@ export async function usersOfDay(
     .createQueryBuilder(EstimateFact, 'e')
     .select(['userId', 'email'])
     .where({ instanceId, tenantId, userId: { $gt: after } })
-    .andWhere('e.days @> ?::date', [dayToIso(day.day)])
+    .andWhere(`e.${tableOf(em, EstimateFact).column('days')} @> ?::date`, [dayToIso(day.day)])
     .orderBy({ userId: 'asc' })
     .limit(limit)
     .execute<Array<Omit<ViewUser, 'tier'>>>('all');
