@@ -4,7 +4,15 @@
 // snapshots racing their connection's events (R15). The served view must equal the model.
 import { connectorEventKey, newEvent, ssoEventKey, TOPICS } from '@org/contracts';
 import { dayOf, dayToIso } from '@org/days';
-import { eventually, produce, type ServiceProcess, startProduct, gatewayCall } from '@org/testing';
+import {
+  eventually,
+  gatewayCall,
+  produce,
+  type ServiceProcess,
+  shuffle,
+  startProduct,
+  withDuplicates,
+} from '@org/testing';
 import { seededRandom } from '@org/demo-data';
 import fc from 'fast-check';
 import {
@@ -311,21 +319,4 @@ function snapshotPages(tenantId: string, connectionId: string, s: ModelSnapshot,
 
 async function produceSome(topic: string, messages: Array<{ key: string; value: unknown }>) {
   if (messages.length) await produce(topic, messages);
-}
-
-function shuffle<T>(items: T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-/** Resends some messages (same event id), as producers may. */
-function withDuplicates<T>(items: T[], count: number, random: () => number): T[] {
-  const out = [...items];
-  for (let i = 0; i < count && items.length; i++)
-    out.splice(Math.floor(random() * out.length), 0, items[Math.floor(random() * items.length)]);
-  return out;
 }

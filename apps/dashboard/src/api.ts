@@ -50,14 +50,16 @@ export function apiClient(key: string): ApiClient {
       throw new ApiError(0, 'NETWORK', 'The platform did not answer. Check the connection and try again.');
     }
   };
+  /** A failed answer as an ApiError, from the SPEC's error body when it has one. */
+  const failure = (answer: Response, parsed: unknown) => {
+    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    return new ApiError(answer.status, error?.code ?? 'HTTP_' + answer.status, error?.message ?? answer.statusText);
+  };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const answer = await fetchAnswer(method, path, body);
     const text = await answer.text();
     const parsed = text ? safeJson(text) : undefined;
-    if (!answer.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new ApiError(answer.status, error?.code ?? 'HTTP_' + answer.status, error?.message ?? answer.statusText);
-    }
+    if (!answer.ok) throw failure(answer, parsed);
     return parsed as T;
   };
   return {
@@ -65,7 +67,7 @@ export function apiClient(key: string): ApiClient {
     send: (method, path, body) => call(method, path, body),
     download: async (path, accept) => {
       const answer = await fetchAnswer('GET', path, undefined, accept);
-      if (!answer.ok) return call('GET', path); // the JSON error body, as an ApiError
+      if (!answer.ok) throw failure(answer, safeJson(await answer.text()));
       return answer.blob();
     },
   };

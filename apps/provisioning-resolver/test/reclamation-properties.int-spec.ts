@@ -5,7 +5,7 @@
 import { connectorEventKey, instanceKey, newEvent, TOPICS, type Topic, userActivityKey } from '@org/contracts';
 import { aConnectionChange, anEstimateMessage, anInstanceMessage } from '@org/contracts/testing';
 import { seededRandom } from '@org/demo-data';
-import { internalCall, produce, startTestService, untilConsumed } from '@org/testing';
+import { internalCall, produce, shuffle, startTestService, untilConsumed, withDuplicates } from '@org/testing';
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
@@ -224,19 +224,3 @@ describe('provisioning-resolver: the reclamation report is a function of the fac
     return rest;
   }
 });
-
-function shuffle<T>(items: T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-function withDuplicates<T>(items: T[], count: number, random: () => number): T[] {
-  const out = [...items];
-  for (let i = 0; i < count && items.length; i++)
-    out.splice(Math.floor(random() * (out.length + 1)), 0, items[Math.floor(random() * items.length)]);
-  return out;
-}

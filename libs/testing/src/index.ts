@@ -7,3 +7,4 @@ export * from './private-postgres';
 export * from './test-scope';
 export * from './metrics';
 export * from './migration-database';
+export * from './shuffled';

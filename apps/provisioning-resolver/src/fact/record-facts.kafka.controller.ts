@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@org/contracts';
 import { query, tableOf } from '@org/database';
 import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
-import { connectorEventKey, type Period } from '@org/contracts';
+import { connectorEventKey, isLaterLogin, type Period } from '@org/contracts';
 import { dateMultirangeOf, dayOf, type DayRange, dayRangesOf, isoToDay, mergeRanges } from '@org/days';
 import { addToOutbox, dlqEntry, type EventBatch } from '@org/kafka';
 import { applyHeldSnapshots, lockConnections } from '../connector/connector-data';
@@ -189,8 +189,8 @@ export class RecordFactsKafkaController {
       const key = `${e.data.instanceId}|${e.data.userId}`;
       const seen = latest.get(key);
       const at = new Date(e.data.lastLoginAt);
-      const later = !seen || at > seen.lastLoginAt || (+at === +seen.lastLoginAt && e.data.email > seen.email);
-      if (later) latest.set(key, { ...e.data, tenantId: e.tenantId, lastLoginAt: at });
+      if (!seen || isLaterLogin(+at, e.data.email, +seen.lastLoginAt, seen.email))
+        latest.set(key, { ...e.data, tenantId: e.tenantId, lastLoginAt: at });
     }
     const fact = tableOf(batch.em, UserActivityFact);
     const columns = ['instanceId', 'userId', 'tenantId', 'email', 'lastLoginAt'] as const;
@@ -198,49 +198,47 @@ export class RecordFactsKafkaController {
       (p: 'tenantId' | 'email' | 'lastLoginAt') => `${fact.name}.${fact.column(p)}`,
       (p: 'tenantId' | 'email' | 'lastLoginAt') => `excluded.${fact.column(p)}`,
     ];
-    // Raw: a bulk upsert that keeps the later login (a condition on the conflict), per chunk of 5,000.
+    // Raw: a bulk upsert that keeps the later login (isLaterLogin as a condition on the conflict), per chunk of 5,000.
     await query(
       batch.em,
       `${fact.bulkInsert(columns)}
        on conflict (${fact.columns(['instanceId', 'userId'])}) do update set ${fact.excluded(['email', 'lastLoginAt'])}
        where ${stored('tenantId')} = ${incoming('tenantId')}
-         and (${incoming('lastLoginAt')}, ${incoming('email')}) > (${stored('lastLoginAt')}, ${stored('email')})`,
+         and (${incoming('lastLoginAt')}, ${incoming('email')} collate "C") > (${stored('lastLoginAt')}, ${stored('email')} collate "C")`,
       fact.arrays([...latest.values()], columns),
     );
   }
 
   @EventPattern(TOPICS.ssoInstances)
   async recordInstances(@Payload() batch: EventBatch<typeof TOPICS.ssoInstances>): Promise<void> {
-    // One row per instance, its earliest first login (a state topic: later states only add logins).
-    const instances = new Map<string, { tenantId: string; firstLoginAt: string | null }>();
-    const named = new Map<string, Omit<InstanceFact, 'firstLoginAt'>>();
-    const earlier = (a: string | null | undefined, b: string | null | undefined) =>
-      !a ? (b ?? null) : !b ? a : Date.parse(a) <= Date.parse(b) ? a : b;
+    // One row per instance: its application, its earliest first login and earliest assignment
+    // list (a state topic: later states only add logins and lists).
+    const instances = new Map<string, InstanceFact>();
+    const earliest = (a: Date | null, b: string | null | undefined) =>
+      !b || (a && a.getTime() <= Date.parse(b)) ? a : new Date(b);
     for (const e of batch.events) {
       if (e.type !== 'sso.instance.changed') continue;
       const seen = instances.get(e.data.instanceId);
       instances.set(e.data.instanceId, {
-        tenantId: e.tenantId,
-        firstLoginAt: earlier(seen?.firstLoginAt, e.data.firstLoginAt),
-      });
-      const list = earlier(
-        named.get(e.data.instanceId)?.firstAssignmentListAt?.toISOString(),
-        e.data.firstAssignmentListAt,
-      );
-      named.set(e.data.instanceId, {
         instanceId: e.data.instanceId,
         tenantId: e.tenantId,
         appKey: e.data.appKey,
         appName: e.data.appName,
-        firstAssignmentListAt: list === null ? null : new Date(list),
+        firstLoginAt: earliest(seen?.firstLoginAt ?? null, e.data.firstLoginAt),
+        firstAssignmentListAt: earliest(seen?.firstAssignmentListAt ?? null, e.data.firstAssignmentListAt),
       });
     }
     if (!instances.size) return;
-    // R14: an earlier first login turns the days from it on from "unknown" (null) to counted (0 or more).
     const fact = tableOf(batch.em, InstanceFact);
-    const columns = ['instanceId', 'tenantId', 'firstLoginAt'] as const;
-    const [instanceId, tenantId, firstLoginAt] = columns.map((c) => fact.column(c));
-    // Raw: a conditional upsert that also returns the value it replaced, which em.upsertMany cannot.
+    const columns = ['instanceId', 'tenantId', 'appKey', 'appName', 'firstLoginAt', 'firstAssignmentListAt'] as const;
+    const [instanceId, tenantId, firstLoginAt] = [
+      fact.column('instanceId'),
+      fact.column('tenantId'),
+      fact.column('firstLoginAt'),
+    ];
+    const list = fact.column('firstAssignmentListAt');
+    // R14: an earlier first login turns the days from it on from "unknown" (null) to counted (0 or more).
+    // Raw: an upsert that keeps the earliest instants and returns the first login it replaced, which em.upsertMany cannot.
     const moved = await query<{
       instance_id: string;
       tenant_id: string;
@@ -254,23 +252,17 @@ export class RecordFactsKafkaController {
          select f.${instanceId}, f.${firstLoginAt} from ${fact.name} f join incoming using (${instanceId})),
        changed as (
          insert into ${fact.name} (${fact.columns(columns)}) select * from incoming
-         on conflict (${instanceId}) do update set ${fact.excluded(['firstLoginAt'])}
+         on conflict (${instanceId}) do update set ${fact.excluded(['appKey', 'appName'])},
+           ${firstLoginAt} = least(${fact.name}.${firstLoginAt}, excluded.${firstLoginAt}),
+           ${list} = least(${fact.name}.${list}, excluded.${list})
          where ${fact.name}.${tenantId} = excluded.${tenantId}
-           and excluded.${firstLoginAt} < coalesce(${fact.name}.${firstLoginAt}, 'infinity')
-         returning ${fact.columns(columns)})
+         returning ${fact.columns(['instanceId', 'tenantId', 'firstLoginAt'])})
        select c.${instanceId} as instance_id, c.${tenantId} as tenant_id,
          (extract(epoch from c.${firstLoginAt}) * 1000)::float8 as first_login_at,
          (extract(epoch from e.${firstLoginAt}) * 1000)::float8 as before
        from changed c left join earlier e using (${instanceId})
-       where c.${firstLoginAt} is not null`,
-      fact.arrays(
-        [...instances].map(([id, i]) => ({
-          instanceId: id,
-          tenantId: i.tenantId,
-          firstLoginAt: i.firstLoginAt === null ? null : new Date(i.firstLoginAt),
-        })),
-        columns,
-      ),
+       where c.${firstLoginAt} < coalesce(e.${firstLoginAt}, 'infinity')`,
+      fact.arrays([...instances.values()], columns),
     );
     const touched: TouchedDays[] = [];
     const zones = new Map<string, string>();
@@ -281,24 +273,7 @@ export class RecordFactsKafkaController {
       touched.push({ instanceId: m.instance_id, tenantId: m.tenant_id, from: dayOf(m.first_login_at, timeZone), to });
     }
     await refreshViews(batch.em, touched);
-    await nameInstances(batch.em, [...named.values()]);
   }
-}
-
-/** An instance's application, for the reclamation summary, and its earliest assignment list (R18's `orphaned`). */
-async function nameInstances(em: EntityManager, instances: Array<Omit<InstanceFact, 'firstLoginAt'>>): Promise<void> {
-  const fact = tableOf(em, InstanceFact);
-  const columns = ['instanceId', 'tenantId', 'appKey', 'appName', 'firstAssignmentListAt'] as const;
-  const list = fact.column('firstAssignmentListAt');
-  // Raw: one update from `unnest` for a batch of instances, each only within its own tenant.
-  await query(
-    em,
-    `update ${fact.name} f set (${fact.columns(['appKey', 'appName'])}) = (s.${fact.column('appKey')}, s.${fact.column('appName')}),
-       ${list} = least(f.${list}, s.${list})
-     from unnest(${fact.arrayParameters(columns)}) as s(${fact.columns(columns)})
-     where (${fact.columns(['instanceId', 'tenantId'], 'f')}) = (${fact.columns(['instanceId', 'tenantId'], 's')})`,
-    fact.arrays(instances, columns),
-  );
 }
 
 /** Moves the per-day estimate changes by the days a user left (sign −1) and entered (+1). */

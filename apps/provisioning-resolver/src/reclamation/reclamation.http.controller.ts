@@ -1,4 +1,3 @@
-import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Body, Controller, Get, Headers, Param, Put, Query, StreamableFile } from '@nestjs/common';
 import { reclamationQuery, reclamationSettingsRequest } from '@org/contracts';
@@ -8,6 +7,7 @@ import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { InstanceFact } from '../fact/instance-fact.entity';
 import { decodeCursor, encodeCursor, knownId } from '../request-ids';
+import { inOneSnapshot } from '../view/read-view';
 import {
   instanceOf,
   type ReclaimableSeat,
@@ -124,7 +124,7 @@ export class ReclamationHttpController {
   }
 
   private read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.em.fork().transactional(work, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
+    return inOneSnapshot(this.em, work);
   }
 }
 

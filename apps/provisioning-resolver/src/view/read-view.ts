@@ -1,3 +1,4 @@
+import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, tableOf } from '@org/database';
 import { dayOf, dayToIso } from '@org/days';
@@ -23,6 +24,10 @@ export async function viewStateOf(em: EntityManager, tenantId: string, instanceI
   if (!(await em.count(InstanceFact, { instanceId, tenantId }))) throw new NotFoundError('instance', instanceId);
   return null;
 }
+
+/** Runs a read in one REPEATABLE READ, read-only transaction: an answer is one snapshot of the database. */
+export const inOneSnapshot = <T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> =>
+  em.fork().transactional(work, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
 
 /**
  * Days `from`..`to` of the generation readers see. Days outside the stored ones (before the

@@ -1,4 +1,3 @@
-import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { dayUsersQuery, viewRangeQuery } from '@org/contracts';
@@ -9,7 +8,7 @@ import { z } from 'zod';
 import { ConnectionFact } from '../fact/connection-fact.entity';
 import { estimateAccuracy } from './estimate-accuracy';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
-import { readViewDays, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
+import { inOneSnapshot, readViewDays, storedViewJson, todayOf, usersOfDay, viewStateOf } from './read-view';
 import { decodeCursor, encodeCursor, knownId } from '../request-ids';
 import { shownDay } from './view-day.entity';
 import { rebuildOf } from './view-writer';
@@ -121,7 +120,7 @@ export class ViewHttpController {
   }
 
   private read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.em.fork().transactional(work, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
+    return inOneSnapshot(this.em, work);
   }
 }
 

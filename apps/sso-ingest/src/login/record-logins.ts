@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { instanceIdOf, type SsoLoginEvent } from '@org/contracts';
+import { instanceIdOf, isLaterLogin, type SsoLoginEvent } from '@org/contracts';
 import { query, tableOf } from '@org/database';
 import { addActivity, type ActivityChange } from '../estimate/count-activity';
 import { loginDaysOf, type Pair } from '../estimate/derive-estimates.service';
@@ -9,13 +9,6 @@ import { LoginHistory } from './login-history.entity';
 
 /** The key of a user's history on an instance. */
 const PAIR = ['instanceId', 'userId'] as const;
-
-/**
- * Whether a login (instant, e-mail) is later than another: the e-mail breaks a tie, so the
- * latest login is the same whatever order the logins arrive in (R15, R20).
- */
-const isLater = (at: number, email: string, thanAt: number, thanEmail: string) =>
-  at > thanAt || (at === thanAt && email > thanEmail);
 
 interface PairLogins {
   instanceId: string;
@@ -59,7 +52,7 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
       byPair.set(key, pair);
     }
     pair.quarters.add(quarterOf(at));
-    if (isLater(at, e.data.email, pair.lastAt, pair.email)) {
+    if (isLaterLogin(at, e.data.email, pair.lastAt, pair.email)) {
       pair.lastAt = at;
       pair.email = e.data.email;
     }
@@ -92,7 +85,7 @@ export async function recordLogins(em: EntityManager, logins: SsoLoginEvent[]): 
     const old = before.get(`${pair.instanceId}|${pair.userId}`);
     const oldQuarters = new Set(old?.quarters ?? []);
     const added = [...pair.quarters].filter((q) => !oldQuarters.has(q));
-    const later = !old || isLater(pair.lastAt, pair.email, old.lastLoginAt.getTime(), old.email);
+    const later = !old || isLaterLogin(pair.lastAt, pair.email, old.lastLoginAt.getTime(), old.email);
     if (!added.length && !later) continue;
     const merged = [...oldQuarters, ...added].sort((a, b) => a - b);
     writes.push({

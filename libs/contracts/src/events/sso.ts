@@ -110,3 +110,11 @@ export const ssoUserActivitySchema = eventSchema(
   }),
 );
 export type SsoUserActivityEvent = z.infer<typeof ssoUserActivitySchema>;
+
+/**
+ * Which of two logins is a user's latest (R17): the later instant, then the greater e-mail (by
+ * UTF-16 code unit, `collate "C"` in SQL) on a tie, so every consumer keeps the same one
+ * whatever order the logins arrive in (R20).
+ */
+export const isLaterLogin = (at: number, email: string, thanAt: number, thanEmail: string): boolean =>
+  at > thanAt || (at === thanAt && email > thanEmail);
