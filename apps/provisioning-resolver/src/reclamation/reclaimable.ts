@@ -1,53 +1,53 @@
-import type { ReclaimReason } from '@org/contracts';
+/**
+ * R17, R18: whether a seat of today is reclaimable, and why, as SQL expressions over the columns
+ * of one seat. PostgreSQL applies them where the seats are (seats-of-today.ts), so a report of
+ * 50k seats brings its counts and one page into Node, not 50k rows (npm run bench --
+ * reclamation); the tests (test/reclaimable.int-spec.ts) evaluate them on hand-made seats.
+ */
+export interface SeatColumns {
+  /** The day (tenant's zone, day number) of the user's latest non-social login; null: none. */
+  loginDay: string;
+  /** The latest day with usage from an engagement connection of the instance; null: none. */
+  usageDay: string;
+  /** R18's "provisioned since": the first day of the user's current unbroken run as a seat. */
+  since: string;
+  /** Whether the latest complete assignment list has the user; null when `orphaned` does not apply. */
+  listed: string;
+  /** Whether the user's e-mail is among the instance's exemptions (matched lower-cased, R17). */
+  exempt: string;
+  /** The instance's inactiveAfterDays, else the tenant's. */
+  inactiveAfterDays: string;
+  /** Today in the tenant's zone. */
+  today: string;
+}
+
+/** R17: connector users and SSO users are the same person when their e-mails match, case-insensitive. */
+export const personOf = (email: string) => `lower(${email})`;
+
+/** R17: the day of the last activity, the later of the last login and the last day with usage. */
+export const lastActiveDay = (s: SeatColumns) => `greatest(${s.loginDay}, ${s.usageDay})`;
+
+/** Whether the last activity is a usage day (it counts from its start) rather than a login. */
+export const activeByUsage = (s: SeatColumns) => `(${s.usageDay} > ${s.loginDay} or ${s.loginDay} is null)`;
 
 /**
- * R16–R18: one seat of today and whether it is reclaimable, and why. Pure: the report
- * (reclamation-report.ts) loads the seats and applies these rules, the tests call them directly.
+ * Today minus the day of the last activity (never below 0: a login stamped ahead of today's
+ * clock); null when there never was any (greatest() alone would skip the null).
  */
-export interface Seat {
-  userId: string;
-  email: string;
-  tier: string | null;
-  /** R18's "provisioned since": the first day of the user's current unbroken run as a seat. */
-  provisionedSince: number;
-  /** R17: the day (tenant's zone) of the last activity; null when there never was any. */
-  lastActiveDay: number | null;
-  /** The instant of that activity (a usage day counts from its start); null with the day. */
-  lastActiveAt: number | null;
-  /**
-   * Whether the seat's user is in the instance's latest complete SSO assignment list; null
-   * when `orphaned` does not apply (an estimate seat, or an instance without lists).
-   */
-  inLatestList: boolean | null;
-}
-
-export interface ReclaimRule {
-  /** Today in the tenant's zone. */
-  today: number;
-  inactiveAfterDays: number;
-  /** Exempt users' e-mails, lower-cased. */
-  exempt: ReadonlySet<string>;
-}
-
-/** R17: e-mails match case-insensitively. */
-export const personOf = (email: string): string => email.toLowerCase();
-
-export const isExempt = (seat: Seat, rule: ReclaimRule): boolean => rule.exempt.has(personOf(seat.email));
-
-/** R18: the reason a seat is reclaimable, or null (exempt, active, or within its grace). */
-export function reasonOf(seat: Seat, rule: ReclaimRule): ReclaimReason | null {
-  if (isExempt(seat, rule)) return null;
-  if (seat.inLatestList === false) return 'orphaned';
-  // Grace for new seats: provisioned fewer than inactiveAfterDays days ago.
-  if (rule.today - seat.provisionedSince < rule.inactiveAfterDays) return null;
-  if (seat.lastActiveDay === null) return 'never_used';
-  return daysInactive(seat, rule)! > rule.inactiveAfterDays ? 'inactive' : null;
-}
+export const daysInactive = (s: SeatColumns) =>
+  `case when ${lastActiveDay(s)} is not null then greatest(0, ${s.today} - ${lastActiveDay(s)}) end`;
 
 /** R18's `seats.active`: last activity within the last inactiveAfterDays days. */
-export const isActive = (seat: Seat, rule: ReclaimRule): boolean =>
-  seat.lastActiveDay !== null && daysInactive(seat, rule)! <= rule.inactiveAfterDays;
+export const isActive = (s: SeatColumns) => `coalesce(${daysInactive(s)} <= ${s.inactiveAfterDays}, false)`;
 
-/** Today minus the day of the last activity (never below 0: a login stamped ahead of today's clock). */
-export const daysInactive = (seat: Seat, rule: ReclaimRule): number | null =>
-  seat.lastActiveDay === null ? null : Math.max(0, rule.today - seat.lastActiveDay);
+/**
+ * R18: the reason a seat is reclaimable (orphaned, else never_used, else inactive), or null:
+ * exempt, active, or within its grace (provisioned fewer than inactiveAfterDays days ago).
+ */
+export const reasonOf = (s: SeatColumns) => `case
+  when ${s.exempt} then null
+  when ${s.listed} = false then 'orphaned'
+  when ${s.today} - ${s.since} < ${s.inactiveAfterDays} then null
+  when ${lastActiveDay(s)} is null then 'never_used'
+  when ${daysInactive(s)} > ${s.inactiveAfterDays} then 'inactive'
+end`;

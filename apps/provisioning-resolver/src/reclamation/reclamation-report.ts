@@ -5,33 +5,25 @@ import { NotFoundError } from '@org/errors';
 import { InstanceFact } from '../fact/instance-fact.entity';
 import { TenantSettings } from '../tenant/tenant-settings.entity';
 import { dayOfInstances } from '../view/read-view';
-import { daysInactive, isActive, personOf, reasonOf, type ReclaimRule, type Seat } from './reclaimable';
 import { NO_RECLAMATION_SETTINGS, ReclamationSettings } from './reclamation-settings.entity';
-import { seatsOfToday } from './seats-of-today';
+import { type ReclaimableSeat, seatsOfToday, type SeatsWanted, type TierSeats } from './seats-of-today';
 import { type TierWaste, wasteByTier } from './waste';
-
-/** A reclaimable seat: the seat, its reason (R18) and its days without activity. */
-export interface ReclaimableSeat {
-  seat: Seat;
-  reason: ReclaimReason;
-  daysInactive: number | null;
-}
 
 /**
  * A reclaimable seat as the API shows it (the report's items, the CSV's rows). Formatted only
- * for what leaves: a report of 50k seats formats a page, not every seat.
+ * for what leaves, one by one as a CSV stream asks.
  */
-export const shownSeat = ({ seat, reason, daysInactive }: ReclaimableSeat) => ({
+export const shownSeat = (seat: ReclaimableSeat) => ({
   userId: seat.userId,
   email: seat.email,
   tier: seat.tier,
-  reason,
+  reason: seat.reason,
   lastActiveAt: seat.lastActiveAt === null ? null : new Date(seat.lastActiveAt).toISOString(),
   provisionedSince: dayToIso(seat.provisionedSince),
-  daysInactive,
+  daysInactive: seat.daysInactive,
 });
 
-/** The report of SPEC §5 without its page: every reclaimable seat, by user id. */
+/** The report of SPEC §5, with the reclaimable seats asked for (a page, or all of them for the CSV). */
 export interface Reclamation {
   instanceId: string;
   asOf: string;
@@ -63,8 +55,14 @@ export async function instanceOf(em: EntityManager, tenantId: string, instanceId
  * lifecycle change or a setting shows in the next report (R20), and the report depends only on
  * the facts, never on the order they came in. Run it in one REPEATABLE READ transaction.
  */
-export async function reclamationOf(em: EntityManager, tenantId: string, instanceId: string): Promise<Reclamation> {
-  const [report] = await reclamationsOf(em, tenantId, [await instanceOf(em, tenantId, instanceId)]);
+export async function reclamationOf(
+  em: EntityManager,
+  tenantId: string,
+  instanceId: string,
+  wanted: Omit<SeatsWanted, 'instanceId'>,
+): Promise<Reclamation> {
+  const instance = await instanceOf(em, tenantId, instanceId);
+  const [report] = await reclamationsOf(em, tenantId, [instance], { ...wanted, instanceId });
   return report;
 }
 
@@ -73,6 +71,7 @@ export async function reclamationsOf(
   em: EntityManager,
   tenantId: string,
   instances: Array<Pick<InstanceFact, 'instanceId' | 'firstAssignmentListAt'>>,
+  wanted: SeatsWanted | null = null,
 ): Promise<Reclamation[]> {
   if (!instances.length) return [];
   const ids = instances.map((i) => i.instanceId);
@@ -80,60 +79,49 @@ export async function reclamationsOf(
   const timeZone = tenant?.timeZone ?? 'UTC';
   const own = await em.find(ReclamationSettings, { tenantId, instanceId: { $in: ids } }, { disableIdentityMap: true });
   const settingsOf = new Map(own.map((s) => [s.instanceId, s]));
+  const settings = (instanceId: string) => settingsOf.get(instanceId) ?? NO_RECLAMATION_SETTINGS;
+  const inactiveAfterDays = (instanceId: string) =>
+    settings(instanceId).inactiveAfterDays ?? tenant?.inactiveAfterDays ?? 60;
   const now = Date.now();
   const today = dayOf(now, timeZone);
   const days = await dayOfInstances(em, tenantId, ids, today);
-  const seats = await seatsOfToday(
+  const { counts, seats } = await seatsOfToday(
     em,
     tenantId,
     timeZone,
+    today,
     instances.map((i) => ({
       instanceId: i.instanceId,
       today: days.get(i.instanceId)!,
       hasAssignmentLists: i.firstAssignmentListAt !== null && i.firstAssignmentListAt.getTime() <= now,
+      inactiveAfterDays: inactiveAfterDays(i.instanceId),
+      exemptEmails: settings(i.instanceId).exemptEmails,
     })),
+    wanted,
   );
+  const tiersOf = new Map<string, TierSeats[]>(ids.map((id) => [id, []]));
+  for (const tier of counts) tiersOf.get(tier.instanceId)!.push(tier);
   return instances.map(({ instanceId }) => {
-    const settings = settingsOf.get(instanceId) ?? NO_RECLAMATION_SETTINGS;
-    const rule: ReclaimRule = {
-      today,
-      inactiveAfterDays: settings.inactiveAfterDays ?? tenant?.inactiveAfterDays ?? 60,
-      exempt: new Set(settings.exemptEmails.map(personOf)),
+    const tiers = tiersOf.get(instanceId)!;
+    const sum = (count: (t: TierSeats) => number) => tiers.reduce((n, t) => n + count(t), 0);
+    return {
+      instanceId,
+      asOf: dayToIso(today),
+      source: days.get(instanceId)!.source,
+      inactiveAfterDays: inactiveAfterDays(instanceId),
+      currency: settings(instanceId).currency,
+      seats: {
+        provisioned: sum((t) => t.provisioned),
+        active: sum((t) => t.active),
+        reclaimable: sum((t) => t.reclaimable),
+        byReason: {
+          orphaned: sum((t) => t.orphaned),
+          never_used: sum((t) => t.never_used),
+          inactive: sum((t) => t.inactive),
+        },
+      },
+      ...wasteByTier(tiers, settings(instanceId)),
+      reclaimable: wanted?.instanceId === instanceId ? seats : [],
     };
-    return reportOf(instanceId, days.get(instanceId)!.source, seats.get(instanceId)!, rule, settings);
   });
-}
-
-/** The counts, money and reclaimable seats of a set of seats under a rule and prices. */
-export function reportOf(
-  instanceId: string,
-  source: Reclamation['source'],
-  seats: Seat[],
-  rule: ReclaimRule,
-  settings: Pick<ReclamationSettings, 'currency' | 'defaultMonthlyPrice' | 'tierMonthlyPrices'>,
-): Reclamation {
-  const byReason: Record<ReclaimReason, number> = { orphaned: 0, never_used: 0, inactive: 0 };
-  const reclaimable: ReclaimableSeat[] = [];
-  const priced: Array<{ tier: string | null; reclaimable: boolean }> = [];
-  let active = 0;
-  for (const seat of seats) {
-    const reason = reasonOf(seat, rule);
-    if (isActive(seat, rule)) active++;
-    priced.push({ tier: seat.tier, reclaimable: reason !== null });
-    if (reason === null) continue;
-    byReason[reason]++;
-    reclaimable.push({ seat, reason, daysInactive: daysInactive(seat, rule) });
-  }
-  reclaimable.sort((a, b) => (a.seat.userId < b.seat.userId ? -1 : a.seat.userId > b.seat.userId ? 1 : 0));
-  const waste = wasteByTier(priced, settings);
-  return {
-    instanceId,
-    asOf: dayToIso(rule.today),
-    source,
-    inactiveAfterDays: rule.inactiveAfterDays,
-    currency: settings.currency,
-    seats: { provisioned: seats.length, active, reclaimable: reclaimable.length, byReason },
-    ...waste,
-    reclaimable,
-  };
 }

@@ -8,15 +8,9 @@ import { Readable } from 'node:stream';
 import { InstanceFact } from '../fact/instance-fact.entity';
 import { decodeCursor, encodeCursor, knownId } from '../request-ids';
 import { inOneSnapshot } from '../view/read-view';
-import {
-  instanceOf,
-  type ReclaimableSeat,
-  shownSeat,
-  reclamationOf,
-  reclamationSettingsOf,
-  reclamationsOf,
-} from './reclamation-report';
+import { instanceOf, shownSeat, reclamationOf, reclamationSettingsOf, reclamationsOf } from './reclamation-report';
 import { ReclamationSettings } from './reclamation-settings.entity';
+import type { ReclaimableSeat } from './seats-of-today';
 import { totalsByCurrency } from './waste';
 
 /** The CSV's columns: the report's items, in their order. */
@@ -70,25 +64,26 @@ export class ReclamationHttpController {
     const instanceId = knownId('instance', id);
     const { limit, cursor, reason } = parseQuery(reclamationQuery, q);
     const after = cursor === undefined ? null : decodeCursor(cursor);
-    const report = await this.read((em) => reclamationOf(em, tenantId, instanceId));
-    const chosen = reason ? report.reclaimable.filter((s) => s.reason === reason) : report.reclaimable;
-    if (accept?.includes('text/csv')) {
+    const csv = accept?.includes('text/csv') ?? false;
+    // A page and one more seat, to know whether there is a next page; every seat for the CSV.
+    const wanted = { reason: reason ?? null, after, limit: csv ? null : limit + 1 };
+    const report = await this.read((em) => reclamationOf(em, tenantId, instanceId, wanted));
+    const { reclaimable: seats, ...counts } = report;
+    if (csv) {
       // Every reclaimable seat (cursor and limit are for pages of JSON), quoted by the library (RFC 4180).
-      const csv = Readable.from(shownSeats(chosen)).pipe(
+      const rows = Readable.from(shownSeats(seats)).pipe(
         stringify({ header: true, columns: CSV_COLUMNS, record_delimiter: 'windows' }),
       );
-      return new StreamableFile(csv, {
+      return new StreamableFile(rows, {
         type: 'text/csv; charset=utf-8',
         disposition: `attachment; filename="reclamation-${instanceId}-${report.asOf}.csv"`,
       });
     }
-    const start = after === null ? 0 : firstAfter(chosen, after);
-    const page = chosen.slice(start, start + limit);
-    const { reclaimable: _all, ...counts } = report;
+    const page = seats.slice(0, limit);
     return {
       ...counts,
       items: page.map(shownSeat),
-      nextCursor: start + limit < chosen.length ? encodeCursor(page[page.length - 1].seat.userId) : null,
+      nextCursor: seats.length > limit ? encodeCursor(page[page.length - 1].userId) : null,
     };
   }
 
@@ -135,18 +130,6 @@ const settingsView = (s: Omit<ReclamationSettings, 'instanceId' | 'tenantId'>) =
   defaultMonthlyPrice: s.defaultMonthlyPrice,
   tierMonthlyPrices: s.tierMonthlyPrices,
 });
-
-/** The index of the first seat after `userId` (seats are by user id). */
-function firstAfter(seats: ReclaimableSeat[], userId: string): number {
-  let lo = 0;
-  let hi = seats.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (seats[mid].seat.userId <= userId) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** The seats as the CSV shows them, formatted one by one as the stream asks for them. */
 function* shownSeats(seats: ReclaimableSeat[]) {

@@ -1,48 +1,71 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, tableOf } from '@org/database';
-import { dayToIso, startOfDay } from '@org/days';
+import type { ReclaimReason } from '@org/contracts';
+import { dayToIso } from '@org/days';
 import { ConnectorUserRange } from '../connector/connector-user-range.entity';
 import { UsageFact } from '../connector/usage-fact.entity';
 import { ConnectionFact } from '../fact/connection-fact.entity';
 import { EstimateFact } from '../fact/estimate-fact.entity';
 import { UserActivityFact } from '../fact/user-activity-fact.entity';
 import type { ViewDay } from '../view/view-days';
-import type { Seat } from './reclaimable';
+import { activeByUsage, daysInactive, isActive, personOf, reasonOf, type SeatColumns } from './reclaimable';
 
-/** One instance whose seats are wanted: its view day of today, and whether it has assignment lists. */
+/** One instance whose seats are wanted: its view day of today, whether it has assignment lists, its rule. */
 export interface SeatSource {
   instanceId: string;
   today: ViewDay;
   hasAssignmentLists: boolean;
+  inactiveAfterDays: number;
+  exemptEmails: string[];
 }
 
-interface SeatRow {
-  instance_id: string;
-  user_id: string;
+/** The reclaimable seats wanted besides the counts: one instance's, by user id, after a user, at most `limit` (null: all). */
+export interface SeatsWanted {
+  instanceId: string;
+  reason: ReclaimReason | null;
+  after: string | null;
+  limit: number | null;
+}
+
+/** The seats of an instance with one tier (null: none), counted (R18). */
+export interface TierSeats {
+  instanceId: string;
+  tier: string | null;
+  provisioned: number;
+  active: number;
+  reclaimable: number;
+  orphaned: number;
+  never_used: number;
+  inactive: number;
+}
+
+/** A reclaimable seat as R18 judged it; days are day numbers in the tenant's zone, instants epoch ms. */
+export interface ReclaimableSeat {
+  userId: string;
   email: string;
   tier: string | null;
-  since: number;
-  login_at: number | null;
-  login_day: number | null;
-  usage_day: number | null;
-  listed: boolean | null;
+  reason: ReclaimReason;
+  lastActiveAt: number | null;
+  provisionedSince: number;
+  daysInactive: number | null;
 }
 
 /**
- * R16, R17: the seats of today of some instances of a tenant — the users each view's source of
- * today counts — each with the start of its current run as a seat, its last activity, and
+ * R16–R18 over the seats of today of some instances of a tenant — the users each view's source
+ * of today counts — each with the start of its current run as a seat, its last activity, and
  * (connector seats of an instance with assignment lists) whether the latest list has it. One
- * statement for them all, so a report reads one state and a summary does not pay per instance.
- * Days come as day numbers in the tenant's zone, computed by PostgreSQL.
+ * statement for them all, so a report reads one state and a summary does not pay per instance;
+ * it answers the counts per instance and tier, and the reclaimable seats `wanted`.
  */
 export async function seatsOfToday(
   em: EntityManager,
   tenantId: string,
   timeZone: string,
+  today: number,
   sources: SeatSource[],
-): Promise<Map<string, Seat[]>> {
-  const seats = new Map<string, Seat[]>(sources.map((s) => [s.instanceId, []]));
-  if (!sources.length) return seats;
+  wanted: SeatsWanted | null,
+): Promise<{ counts: TierSeats[]; seats: ReclaimableSeat[] }> {
+  if (!sources.length) return { counts: [], seats: [] };
   const range = tableOf(em, ConnectorUserRange);
   const estimate = tableOf(em, EstimateFact);
   const activity = tableOf(em, UserActivityFact);
@@ -56,12 +79,22 @@ export async function seatsOfToday(
   const connector = sources.filter((s) => s.today.source === 'connector');
   const estimated = sources.filter((s) => s.today.source !== 'connector');
   const day = (instant: string) => `((${instant}) at time zone ?)::date - date '1970-01-01'`;
-  const today = dayToIso(sources[0].today.day);
+  const todayIso = dayToIso(today);
+  // The columns of the CTE \`seat\` that R17 and R18 read.
+  const columns: SeatColumns = {
+    loginDay: 'login_day',
+    usageDay: 'usage_day',
+    since: 'since',
+    listed: 'listed',
+    exempt: 'exempt',
+    inactiveAfterDays: 'inactive_after_days',
+    today: 'today',
+  };
   // The spans of an instance of 50k users sort in memory with this, not on disk (for this transaction only).
   await em.execute(`set local work_mem = '64MB'`);
 
   // Raw: window functions over range columns, for every seat of the instances at once (npm run bench -- reclamation).
-  const rows = await query<SeatRow>(
+  const [result] = await query<{ counts: TierSeats[]; seats: ReclaimableSeat[] }>(
     em,
     `with
      src as (
@@ -90,28 +123,57 @@ export async function seatsOfToday(
        from ${estimate.name} f cross join lateral unnest(f.${e('days')}) d
        where f.${e('instanceId')} = any(?::uuid[]) and f.${e('tenantId')} = ? and f.${e('days')} @> ?::date and d @> ?::date),
      logins as (
-       select ${a('instanceId')} as instance_id, lower(${a('email')}) as person, max(${a('lastLoginAt')}) as at
+       select ${a('instanceId')} as instance_id, ${personOf(a('email'))} as person, max(${a('lastLoginAt')}) as at
        from ${activity.name} where ${a('instanceId')} = any(?::uuid[]) and ${a('tenantId')} = ? group by 1, 2),
      engaged as (
        select ${c('instanceId')} as instance_id, ${c('connectionId')} as connection_id from ${connection.name}
        where ${c('instanceId')} = any(?::uuid[]) and ${c('tenantId')} = ?
          and ${c('kind')} = 'engagement' and ${c('status')} <> 'deleted'),
      used as (
-       select engaged.instance_id, lower(g.${r('email')}) as person, max(x.${u('day')}) - date '1970-01-01' as day
+       select engaged.instance_id, ${personOf(`g.${r('email')}`)} as person, max(x.${u('day')}) - date '1970-01-01' as day
        from ${usage.name} x join engaged on engaged.connection_id = x.${u('connectionId')}
        join ${range.name} g on g.${r('connectionId')} = x.${u('connectionId')} and g.${r('userId')} = x.${u('userId')}
        where x.${u('events')} > 0 group by 1, 2),
      listed as (
-       select distinct f.${e('instanceId')} as instance_id, lower(f.${e('email')}) as person
+       select distinct f.${e('instanceId')} as instance_id, ${personOf(`f.${e('email')}`)} as person
        from ${estimate.name} f join src on src.lists and src.instance_id = f.${e('instanceId')}
-       where f.${e('tenantId')} = ? and f.${e('days')} @> ?::date)
-     select s.instance_id, s.user_id, s.email, s.tier, s.since, (extract(epoch from l.at) * 1000)::float8 as login_at,
-       ${day('l.at')} as login_day, g.day as usage_day,
-       case when s.lists then li.person is not null end as listed
-     from seats s
-     left join logins l on l.instance_id = s.instance_id and l.person = lower(s.email)
-     left join used g on g.instance_id = s.instance_id and g.person = lower(s.email)
-     left join listed li on s.lists and li.instance_id = s.instance_id and li.person = lower(s.email)`,
+       where f.${e('tenantId')} = ? and f.${e('days')} @> ?::date),
+     rules as (
+       select * from unnest(?::uuid[], ?::int[]) as r(instance_id, inactive_after_days)),
+     exempt as (
+       select distinct instance_id, ${personOf('email')} as person from unnest(?::uuid[], ?::text[]) as x(instance_id, email)),
+     seat_facts as (
+       select s.instance_id, s.user_id, s.email, s.tier, s.since, l.at as login_at, ${day('l.at')} as login_day,
+         g.day as usage_day, case when s.lists then li.person is not null end as listed,
+         x.person is not null as exempt, r.inactive_after_days, ?::int as today
+       from seats s join rules r on r.instance_id = s.instance_id
+       left join logins l on l.instance_id = s.instance_id and l.person = ${personOf('s.email')}
+       left join used g on g.instance_id = s.instance_id and g.person = ${personOf('s.email')}
+       left join listed li on s.lists and li.instance_id = s.instance_id and li.person = ${personOf('s.email')}
+       left join exempt x on x.instance_id = s.instance_id and x.person = ${personOf('s.email')}),
+     judged as (
+       select instance_id, user_id, email, tier, since, ${reasonOf(columns)} as reason, ${isActive(columns)} as active,
+         ${daysInactive(columns)} as days_inactive,
+         case when ${activeByUsage(columns)}
+           then extract(epoch from (date '1970-01-01' + usage_day)::timestamp at time zone ?) * 1000
+           else extract(epoch from login_at) * 1000 end::float8 as last_active_at
+       from seat_facts)
+     select
+       (select coalesce(json_agg(c), '[]') from (
+         select instance_id as "instanceId", tier, count(*)::int as provisioned, (count(*) filter (where active))::int as active,
+           count(reason)::int as reclaimable, (count(*) filter (where reason = 'orphaned'))::int as orphaned,
+           (count(*) filter (where reason = 'never_used'))::int as never_used, (count(*) filter (where reason = 'inactive'))::int as inactive
+         from judged group by instance_id, tier) c) as counts,
+       ${
+         wanted
+           ? `(select coalesce(json_agg(i order by i."userId" collate "C"), '[]') from (
+         select user_id as "userId", email, tier, reason, last_active_at as "lastActiveAt", since as "provisionedSince",
+           days_inactive as "daysInactive"
+         from judged where instance_id = ?::uuid and reason is not null and (?::text is null or reason = ?::text)
+           and (?::text is null or user_id collate "C" > ?::text)
+         order by user_id collate "C" limit ?::int) i)`
+           : `'[]'::json`
+       } as seats`,
     [
       connector.map((s) => s.instanceId),
       connector.map((s) => s.today.connectionId),
@@ -121,31 +183,23 @@ export async function seatsOfToday(
       timeZone,
       estimated.map((s) => s.instanceId),
       tenantId,
-      today,
-      today,
+      todayIso,
+      todayIso,
       sources.map((s) => s.instanceId),
       tenantId,
       sources.map((s) => s.instanceId),
       tenantId,
       tenantId,
+      todayIso,
+      sources.map((s) => s.instanceId),
+      sources.map((s) => s.inactiveAfterDays),
+      sources.flatMap((s) => s.exemptEmails.map(() => s.instanceId)),
+      sources.flatMap((s) => s.exemptEmails),
+      timeZone,
       today,
       timeZone,
+      ...(wanted ? [wanted.instanceId, wanted.reason, wanted.reason, wanted.after, wanted.after, wanted.limit] : []),
     ],
   );
-  for (const row of rows) seats.get(row.instance_id)!.push(seatOf(row, timeZone));
-  return seats;
-}
-
-/** R17: the later of the last login and the last day with usage (a usage day counts from its start). */
-function seatOf(row: SeatRow, timeZone: string): Seat {
-  const byUsage = row.usage_day !== null && (row.login_day === null || row.usage_day > row.login_day);
-  return {
-    userId: row.user_id,
-    email: row.email,
-    tier: row.tier,
-    provisionedSince: row.since,
-    lastActiveDay: byUsage ? row.usage_day : row.login_day,
-    lastActiveAt: byUsage ? startOfDay(row.usage_day!, timeZone) : row.login_at,
-    inLatestList: row.listed,
-  };
+  return { counts: result.counts, seats: result.seats };
 }

@@ -12,8 +12,36 @@ describe('R19: prices and waste', () => {
   });
 
   it('adds money exactly (0.1 × 3 is 0.3)', () => {
-    const seats = [1, 2, 3].map(() => ({ tier: 'Pro', reclaimable: true }));
-    expect(wasteByTier(seats, prices).monthlyWaste).toBe(0.3);
+    expect(wasteByTier([{ tier: 'Pro', provisioned: 4, reclaimable: 3 }], prices).monthlyWaste).toBe(0.3);
+  });
+
+  it('prices waste per tier (the default for a tier without a price, and for seats without a tier), by waste', () => {
+    const eur = { currency: 'EUR', defaultMonthlyPrice: 5, tierMonthlyPrices: { Pro: 12.1, Enterprise: 40 } };
+    const waste = wasteByTier(
+      [
+        { tier: 'Enterprise', provisioned: 1, reclaimable: 0 },
+        { tier: 'Viewer', provisioned: 1, reclaimable: 1 },
+        { tier: null, provisioned: 1, reclaimable: 1 },
+        { tier: 'Pro', provisioned: 3, reclaimable: 2 },
+      ],
+      eur,
+    );
+    expect(waste.byTier).toEqual([
+      { tier: 'Pro', provisioned: 3, reclaimable: 2, monthlyPrice: 12.1, monthlyWaste: 24.2 },
+      { tier: null, provisioned: 1, reclaimable: 1, monthlyPrice: 5, monthlyWaste: 5 },
+      { tier: 'Viewer', provisioned: 1, reclaimable: 1, monthlyPrice: 5, monthlyWaste: 5 },
+      { tier: 'Enterprise', provisioned: 1, reclaimable: 0, monthlyPrice: 40, monthlyWaste: 0 },
+    ]);
+    expect([waste.monthlyWaste, waste.unpricedSeats]).toEqual([34.2, 0]);
+  });
+
+  it('never counts a reclaimable seat without a price as zero money', () => {
+    const waste = wasteByTier([{ tier: 'Pro', provisioned: 2, reclaimable: 1 }], {
+      currency: 'USD',
+      defaultMonthlyPrice: null,
+      tierMonthlyPrices: {},
+    });
+    expect([waste.monthlyWaste, waste.unpricedSeats, waste.byTier[0].monthlyPrice]).toEqual([0, 1, null]);
   });
 
   it('gives totals per currency, never adding two currencies', () => {

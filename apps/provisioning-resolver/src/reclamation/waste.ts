@@ -31,24 +31,17 @@ const fromUnits = (units: number) => units / UNIT;
 
 /** Per tier (null: seats without a tier), ordered by waste, then tier; with the totals. */
 export function wasteByTier(
-  seats: Iterable<{ tier: string | null; reclaimable: boolean }>,
+  tiers: Iterable<{ tier: string | null; provisioned: number; reclaimable: number }>,
   prices: Prices,
 ): { byTier: TierWaste[]; monthlyWaste: number; unpricedSeats: number } {
-  const tiers = new Map<string | null, { provisioned: number; reclaimable: number }>();
-  for (const seat of seats) {
-    const t = tiers.get(seat.tier) ?? { provisioned: 0, reclaimable: 0 };
-    t.provisioned++;
-    if (seat.reclaimable) t.reclaimable++;
-    tiers.set(seat.tier, t);
-  }
   let total = 0;
   let unpricedSeats = 0;
-  const byTier = [...tiers].map(([tier, counts]) => {
+  const byTier = [...tiers].map(({ tier, provisioned, reclaimable }) => {
     const monthlyPrice = priceOf(tier, prices);
-    const units = monthlyPrice === null ? 0 : toUnits(monthlyPrice) * counts.reclaimable;
-    if (monthlyPrice === null) unpricedSeats += counts.reclaimable;
+    const units = monthlyPrice === null ? 0 : toUnits(monthlyPrice) * reclaimable;
+    if (monthlyPrice === null) unpricedSeats += reclaimable;
     total += units;
-    return { tier, ...counts, monthlyPrice, monthlyWaste: fromUnits(units) };
+    return { tier, provisioned, reclaimable, monthlyPrice, monthlyWaste: fromUnits(units) };
   });
   byTier.sort((a, b) => b.monthlyWaste - a.monthlyWaste || (a.tier ?? '').localeCompare(b.tier ?? ''));
   return { byTier, monthlyWaste: fromUnits(total), unpricedSeats };
