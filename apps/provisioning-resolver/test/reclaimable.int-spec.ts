@@ -1,8 +1,16 @@
 // R17, R18 on hand-made seats: the rule's SQL expressions (src/reclamation/reclaimable.ts)
-// evaluated by PostgreSQL, as the report applies them, one seat per case.
-import { isoToDay } from '@org/days';
+// evaluated by PostgreSQL, as the report applies them, one seat per case; then the statement
+// that applies them (seats-of-today.ts) over spans stored as the snapshot consumer leaves them.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { query } from '@org/database';
+import { dayOf, isoToDay } from '@org/days';
+import { migrationDatabase } from '@org/testing';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { resolverDatabase } from '../src/database';
 import { daysInactive, isActive, personOf, reasonOf, type SeatColumns } from '../src/reclamation/reclaimable';
+import { seatsOfToday } from '../src/reclamation/seats-of-today';
+import type { ViewDay } from '../src/view/view-days';
 
 const today = isoToDay('2026-11-30');
 const columns: SeatColumns = {
@@ -113,5 +121,93 @@ describe('R18: reasons a seat is reclaimable', () => {
     expect(await judge({ sinceDays: 400, loginDays: null })).toMatchObject({ active: false, days_inactive: null });
     // A login stamped ahead of today's clock.
     expect(await judge({ sinceDays: 400, loginDays: -1 })).toMatchObject({ active: true, days_inactive: 0 });
+  });
+});
+
+describe('R16–R18 over stored spans: the seats of today, their run start and their last login', () => {
+  let orm: MikroORM;
+  let close: () => Promise<void>;
+  const DAY = 86_400_000;
+  const now = Date.now();
+  const todayUtc = dayOf(now, 'UTC');
+  const instanceId = randomUUID();
+  const connectionId = randomUUID();
+  const snapshotAt = now - DAY / 2;
+
+  beforeAll(async () => {
+    ({ orm, close } = await migrationDatabase(resolverDatabase));
+    await orm.migrator.up();
+    const em = orm.em.fork();
+    const span = (user: string, email: string, tier: string | null, status: string, from: number, to: number | null) =>
+      query(
+        em,
+        `insert into connector_user_range (connection_id, user_id, during, tenant_id, email, tier, status)
+         values (?, ?, tstzrange(?::timestamptz, ?::timestamptz, '[)'), 't', ?, ?, ?)`,
+        [
+          connectionId,
+          user,
+          new Date(now - from * DAY).toISOString(),
+          to === null ? null : new Date(now - to * DAY).toISOString(),
+          email,
+          tier,
+          status,
+        ],
+      );
+    // a: a tier change keeps the run; b: a suspension breaks it; c: a gap breaks it;
+    // d: suspended today, no seat; e: new, with a login under another case of its e-mail.
+    await span('a', 'a@x.test', 'Pro', 'active', 400, 200);
+    await span('a', 'a@x.test', 'Enterprise', 'active', 200, null);
+    await span('b', 'b@x.test', 'Pro', 'active', 400, 100);
+    await span('b', 'b@x.test', 'Pro', 'suspended', 100, 90);
+    await span('b', 'b@x.test', 'Pro', 'active', 90, null);
+    await span('c', 'c@x.test', null, 'active', 400, 50);
+    await span('c', 'c@x.test', null, 'active', 30, null);
+    await span('d', 'd@x.test', 'Pro', 'suspended', 100, null);
+    await span('e', 'E@X.test', 'Pro', 'active', 200, null);
+    await query(
+      em,
+      `insert into user_activity_fact (instance_id, user_id, tenant_id, email, last_login_at) values (?, 'sso-e', 't', 'e@x.TEST', ?)`,
+      [instanceId, new Date(now - 70 * DAY).toISOString()],
+    );
+  });
+  afterAll(() => close?.());
+
+  const seats = (exemptEmails: string[]) =>
+    orm.em.fork().transactional((em) =>
+      seatsOfToday(
+        em,
+        't',
+        'UTC',
+        todayUtc,
+        [
+          {
+            instanceId,
+            today: { source: 'connector', connectionId, snapshotAt } as ViewDay,
+            hasAssignmentLists: false,
+            inactiveAfterDays: 60,
+            exemptEmails,
+          },
+        ],
+        { instanceId, reason: null, after: null, limit: null },
+      ),
+    );
+
+  it('starts a seat at its unbroken run as an active user, and matches logins and exemptions by e-mail in any case', async () => {
+    const since = (days: number) => dayOf(now - days * DAY, 'UTC');
+    const all = await seats([]);
+    expect(all.seats.map((s) => [s.userId, s.reason, s.provisionedSince, s.daysInactive])).toEqual([
+      ['a', 'never_used', since(400), null],
+      ['b', 'never_used', since(90), null],
+      ['e', 'inactive', since(200), todayUtc - dayOf(now - 70 * DAY, 'UTC')],
+    ]);
+    expect(
+      all.counts.map(({ instanceId: _i, ...c }) => c).sort((x, y) => (x.tier ?? '').localeCompare(y.tier ?? '')),
+    ).toEqual([
+      { tier: null, provisioned: 1, active: 0, reclaimable: 0, orphaned: 0, never_used: 0, inactive: 0 },
+      { tier: 'Enterprise', provisioned: 1, active: 0, reclaimable: 1, orphaned: 0, never_used: 1, inactive: 0 },
+      { tier: 'Pro', provisioned: 2, active: 0, reclaimable: 2, orphaned: 0, never_used: 1, inactive: 1 },
+    ]);
+    const exempt = await seats(['B@x.TEST', 'e@X.test']);
+    expect(exempt.seats.map((s) => s.userId)).toEqual(['a']);
   });
 });

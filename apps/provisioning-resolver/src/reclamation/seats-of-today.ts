@@ -105,21 +105,24 @@ export async function seatsOfToday(
      -- that does not continue an active one.
      spans as (
        select src.instance_id, src.lists, g.${r('connectionId')} as connection_id, g.${r('userId')} as user_id,
-         g.${r('email')} as email, g.${r('tier')} as tier, lower(g.${r('during')}) as start,
+         g.${r('email')} as email, g.${r('tier')} as tier, g.${r('during')} as during,
          g.${r('status')} = 'active' as active, g.${r('during')} @> src.at as held,
-         lag(upper(g.${r('during')})) over w as before_end, lag(g.${r('status')} = 'active') over w as active_before
+         g.${r('status')} = 'active' and not coalesce(lag(g.${r('status')} = 'active') over w
+           and lag(upper(g.${r('during')})) over w = lower(g.${r('during')}), false) as starts_run
        from src join ${range.name} g on g.${r('connectionId')} = src.connection_id and lower(g.${r('during')}) <= src.at
        where g.${r('tenantId')} = ?
-       window w as (partition by g.${r('connectionId')}, g.${r('userId')} order by lower(g.${r('during')}))),
+       window w as (partition by g.${r('connectionId')}, g.${r('userId')} order by g.${r('during')})),
+     runs as (
+       -- The same order as the window above: no second sort.
+       select *, max(lower(during)) filter (where starts_run)
+         over (partition by connection_id, user_id order by during rows unbounded preceding) as run_start
+       from spans),
      seats as (
-       -- Grouped as the window sorted them (connection, user): no second sort.
-       select max(instance_id::text)::uuid as instance_id, user_id, max(email) filter (where held) as email,
-         max(tier) filter (where held) as tier,
-         ${day('max(start) filter (where active and not (coalesce(active_before, false) and before_end = start))')} as since,
-         bool_or(lists) as lists
-       from spans group by connection_id, user_id having bool_or(held and active)
+       select instance_id, user_id, email, ${personOf('email')} as person, tier, ${day('run_start')} as since, lists
+       from runs where held and active
        union all
-       select f.${e('instanceId')}, f.${e('userId')}, f.${e('email')}, null::text, lower(d) - date '1970-01-01', false
+       select f.${e('instanceId')}, f.${e('userId')}, f.${e('email')}, ${personOf(`f.${e('email')}`)}, null::text,
+         lower(d) - date '1970-01-01', false
        from ${estimate.name} f cross join lateral unnest(f.${e('days')}) d
        where f.${e('instanceId')} = any(?::uuid[]) and f.${e('tenantId')} = ? and f.${e('days')} @> ?::date and d @> ?::date),
      logins as (
@@ -147,10 +150,10 @@ export async function seatsOfToday(
          g.day as usage_day, case when s.lists then li.person is not null end as listed,
          x.person is not null as exempt, r.inactive_after_days, ?::int as today
        from seats s join rules r on r.instance_id = s.instance_id
-       left join logins l on l.instance_id = s.instance_id and l.person = ${personOf('s.email')}
-       left join used g on g.instance_id = s.instance_id and g.person = ${personOf('s.email')}
-       left join listed li on s.lists and li.instance_id = s.instance_id and li.person = ${personOf('s.email')}
-       left join exempt x on x.instance_id = s.instance_id and x.person = ${personOf('s.email')}),
+       left join logins l on l.instance_id = s.instance_id and l.person = s.person
+       left join used g on g.instance_id = s.instance_id and g.person = s.person
+       left join listed li on s.lists and li.instance_id = s.instance_id and li.person = s.person
+       left join exempt x on x.instance_id = s.instance_id and x.person = s.person),
      judged as (
        select instance_id, user_id, email, tier, since, ${reasonOf(columns)} as reason, ${isActive(columns)} as active,
          ${daysInactive(columns)} as days_inactive,
