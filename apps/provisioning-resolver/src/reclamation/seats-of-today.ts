@@ -69,12 +69,10 @@ export async function seatsOfToday(
   const range = tableOf(em, ConnectorUserRange);
   const estimate = tableOf(em, EstimateFact);
   const activity = tableOf(em, UserActivityFact);
-  const connection = tableOf(em, ConnectionFact);
   const usage = tableOf(em, UsageFact);
   const r = (p: keyof ConnectorUserRange & string) => range.column(p);
   const e = (p: keyof EstimateFact & string) => estimate.column(p);
   const a = (p: keyof UserActivityFact & string) => activity.column(p);
-  const c = (p: keyof ConnectionFact & string) => connection.column(p);
   const u = (p: keyof UsageFact & string) => usage.column(p);
   const connector = sources.filter((s) => s.today.source === 'connector');
   const estimated = sources.filter((s) => s.today.source !== 'connector');
@@ -90,8 +88,29 @@ export async function seatsOfToday(
     inactiveAfterDays: 'inactive_after_days',
     today: 'today',
   };
-  // The spans of an instance of 50k users sort in memory with this, not on disk (for this transaction only).
-  await em.execute(`set local work_mem = '64MB'`);
+  // The engagement connections whose usage counts (R17), so their usage and users are read by index.
+  const engaged = await em.find(
+    ConnectionFact,
+    {
+      tenantId,
+      instanceId: { $in: sources.map((s) => s.instanceId) },
+      kind: 'engagement',
+      status: { $ne: 'deleted' },
+    },
+    { fields: ['instanceId', 'connectionId'], disableIdentityMap: true },
+  );
+  // For this transaction only:
+  // - the spans of an instance of 50k users sort in memory, not on disk;
+  // - hash joins only: range predicates and CTEs are estimated at a row or two whatever the
+  //   data, and for so few rows the planner would sort 50k seats to merge-join them, or loop
+  //   over one side for every row of the other; every table below is reached through an index
+  //   on the ids given;
+  // - no JIT: the one loop left (an estimate's days, lateral) then costs "disabled", enough to start it.
+  await query(
+    em,
+    `select set_config('work_mem', '64MB', true), set_config('enable_mergejoin', 'off', true),
+       set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true)`,
+  );
 
   // Raw: window functions over range columns, for every seat of the instances at once (npm run bench -- reclamation).
   const [result] = await query<{ counts: TierSeats[]; seats: ReclaimableSeat[] }>(
@@ -109,8 +128,8 @@ export async function seatsOfToday(
          g.${r('status')} = 'active' as active, g.${r('during')} @> src.at as held,
          g.${r('status')} = 'active' and not coalesce(lag(g.${r('status')} = 'active') over w
            and lag(upper(g.${r('during')})) over w = lower(g.${r('during')}), false) as starts_run
-       from src join ${range.name} g on g.${r('connectionId')} = src.connection_id and lower(g.${r('during')}) <= src.at
-       where g.${r('tenantId')} = ?
+       from src join ${range.name} g on g.${r('connectionId')} = src.connection_id
+       where g.${r('connectionId')} = any(?::uuid[]) and g.${r('tenantId')} = ?
        window w as (partition by g.${r('connectionId')}, g.${r('userId')} order by g.${r('during')})),
      runs as (
        -- The same order as the window above: no second sort.
@@ -129,18 +148,17 @@ export async function seatsOfToday(
        select ${a('instanceId')} as instance_id, ${personOf(a('email'))} as person, max(${a('lastLoginAt')}) as at
        from ${activity.name} where ${a('instanceId')} = any(?::uuid[]) and ${a('tenantId')} = ? group by 1, 2),
      engaged as (
-       select ${c('instanceId')} as instance_id, ${c('connectionId')} as connection_id from ${connection.name}
-       where ${c('instanceId')} = any(?::uuid[]) and ${c('tenantId')} = ?
-         and ${c('kind')} = 'engagement' and ${c('status')} <> 'deleted'),
+       select * from unnest(?::uuid[], ?::uuid[]) as c(instance_id, connection_id)),
      used as (
        select engaged.instance_id, ${personOf(`g.${r('email')}`)} as person, max(x.${u('day')}) - date '1970-01-01' as day
        from ${usage.name} x join engaged on engaged.connection_id = x.${u('connectionId')}
        join ${range.name} g on g.${r('connectionId')} = x.${u('connectionId')} and g.${r('userId')} = x.${u('userId')}
-       where x.${u('events')} > 0 group by 1, 2),
+       where x.${u('connectionId')} = any(?::uuid[]) and g.${r('connectionId')} = any(?::uuid[]) and x.${u('events')} > 0
+       group by 1, 2),
      listed as (
        select distinct f.${e('instanceId')} as instance_id, ${personOf(`f.${e('email')}`)} as person
-       from ${estimate.name} f join src on src.lists and src.instance_id = f.${e('instanceId')}
-       where f.${e('tenantId')} = ? and f.${e('days')} @> ?::date),
+       from ${estimate.name} f
+       where f.${e('instanceId')} = any(?::uuid[]) and f.${e('tenantId')} = ? and f.${e('days')} @> ?::date),
      rules as (
        select * from unnest(?::uuid[], ?::int[]) as r(instance_id, inactive_after_days)),
      exempt as (
@@ -182,6 +200,7 @@ export async function seatsOfToday(
       connector.map((s) => s.today.connectionId),
       connector.map((s) => new Date(s.today.snapshotAt!).toISOString()),
       connector.map((s) => s.hasAssignmentLists),
+      connector.map((s) => s.today.connectionId),
       tenantId,
       timeZone,
       estimated.map((s) => s.instanceId),
@@ -190,8 +209,11 @@ export async function seatsOfToday(
       todayIso,
       sources.map((s) => s.instanceId),
       tenantId,
-      sources.map((s) => s.instanceId),
-      tenantId,
+      engaged.map((c) => c.instanceId),
+      engaged.map((c) => c.connectionId),
+      engaged.map((c) => c.connectionId),
+      engaged.map((c) => c.connectionId),
+      connector.filter((s) => s.hasAssignmentLists).map((s) => s.instanceId),
       tenantId,
       todayIso,
       sources.map((s) => s.instanceId),
