@@ -154,7 +154,7 @@ describe('R16–R18 over stored spans: the seats of today, their run start and t
         ],
       );
     // a: a tier change keeps the run; b: a suspension breaks it; c: a gap breaks it;
-    // d: suspended today, no seat; e: with a login under another case of its e-mail.
+    // d: suspended today, no seat; e: with a login under another case of its e-mail; f: with usage.
     await span('a', 'a@x.test', 'Pro', 'active', 400, 200);
     await span('a', 'a@x.test', 'Enterprise', 'active', 200, null);
     await span('b', 'b@x.test', 'Pro', 'active', 400, 100);
@@ -164,6 +164,7 @@ describe('R16–R18 over stored spans: the seats of today, their run start and t
     await span('c', 'c@x.test', null, 'active', 30, null);
     await span('d', 'd@x.test', 'Pro', 'suspended', 100, null);
     await span('e', 'E@X.test', 'Pro', 'active', 200, null);
+    await span('f', 'f@x.test', 'Enterprise', 'active', 300, null);
     // The connection is an engagement connection: its usage counts as activity (R17), with events only.
     await query(
       em,
@@ -177,7 +178,7 @@ describe('R16–R18 over stored spans: the seats of today, their run start and t
         `insert into usage_fact (connection_id, day, user_id, tenant_id, events, event_id) values (?, ?, ?, 't', ?, ?)`,
         [connectionId, new Date(now - days * DAY).toISOString().slice(0, 10), user, events, randomUUID()],
       );
-    await usage('a', 3, 2);
+    await usage('f', 3, 2);
     await usage('b', 1, 0);
     await query(
       em,
@@ -211,6 +212,7 @@ describe('R16–R18 over stored spans: the seats of today, their run start and t
     const since = (days: number) => dayOf(now - days * DAY, 'UTC');
     const all = await seats([]);
     expect(all.seats.map((s) => [s.userId, s.reason, s.provisionedSince, s.daysInactive])).toEqual([
+      ['a', 'never_used', since(400), null],
       ['b', 'never_used', since(90), null],
       ['e', 'inactive', since(200), todayUtc - dayOf(now - 70 * DAY, 'UTC')],
     ]);
@@ -218,10 +220,10 @@ describe('R16–R18 over stored spans: the seats of today, their run start and t
       all.counts.map(({ instanceId: _i, ...c }) => c).sort((x, y) => (x.tier ?? '').localeCompare(y.tier ?? '')),
     ).toEqual([
       { tier: null, provisioned: 1, active: 0, reclaimable: 0, orphaned: 0, never_used: 0, inactive: 0 },
-      { tier: 'Enterprise', provisioned: 1, active: 1, reclaimable: 0, orphaned: 0, never_used: 0, inactive: 0 },
+      { tier: 'Enterprise', provisioned: 2, active: 1, reclaimable: 1, orphaned: 0, never_used: 1, inactive: 0 },
       { tier: 'Pro', provisioned: 2, active: 0, reclaimable: 2, orphaned: 0, never_used: 1, inactive: 1 },
     ]);
     const exempt = await seats(['B@x.TEST']);
-    expect(exempt.seats.map((s) => s.userId)).toEqual(['e']);
+    expect(exempt.seats.map((s) => s.userId)).toEqual(['a', 'e']);
   });
 });

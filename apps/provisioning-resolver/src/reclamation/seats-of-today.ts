@@ -112,33 +112,41 @@ export async function seatsOfToday(
        set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true)`,
   );
 
-  // Raw: window functions over range columns, for every seat of the instances at once (npm run bench -- reclamation).
+  // Raw: range operators and window functions, for every seat of the instances at once (npm run bench -- reclamation).
   const [result] = await query<{ counts: TierSeats[]; seats: ReclaimableSeat[] }>(
     em,
     `with
      src as (
        select * from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::boolean[]) as s(instance_id, connection_id, at, lists)),
-     -- One pass over the spans of each connection up to its snapshot, no self-join (range
-     -- selectivity is guessed low, and a nested loop over 50k users would be quadratic): the
-     -- span held at the snapshot, and the run it belongs to, which starts at the latest span
-     -- that does not continue an active one.
-     spans as (
+     -- The span each connector seat holds at its snapshot.
+     held as (
        select src.instance_id, src.lists, g.${r('connectionId')} as connection_id, g.${r('userId')} as user_id,
-         g.${r('email')} as email, g.${r('tier')} as tier, g.${r('during')} as during,
-         g.${r('status')} = 'active' as active, g.${r('during')} @> src.at as held,
-         g.${r('status')} = 'active' and not coalesce(lag(g.${r('status')} = 'active') over w
-           and lag(upper(g.${r('during')})) over w = lower(g.${r('during')}), false) as starts_run
+         g.${r('email')} as email, g.${r('tier')} as tier, g.${r('during')} as during
        from src join ${range.name} g on g.${r('connectionId')} = src.connection_id
        where g.${r('connectionId')} = any(?::uuid[]) and g.${r('tenantId')} = ?
+         and g.${r('during')} @> src.at and g.${r('status')} = 'active'),
+     -- The seats whose span continues an earlier active one (a tier change, say). Every other
+     -- seat's run starts with the span it holds; only these users' spans are sorted.
+     continued as materialized (
+       select h.connection_id, h.user_id, h.during from held h
+       join ${range.name} p on p.${r('connectionId')} = h.connection_id and p.${r('userId')} = h.user_id
+         and upper(p.${r('during')}) = lower(h.during)
+       where p.${r('connectionId')} = any(?::uuid[]) and p.${r('status')} = 'active'),
+     -- Their spans up to the one held, in order: the run starts at the latest span that does
+     -- not continue an active one.
+     spans as (
+       select g.${r('connectionId')} as connection_id, g.${r('userId')} as user_id, lower(g.${r('during')}) as start,
+         g.${r('status')} = 'active' and not coalesce(lag(g.${r('status')} = 'active') over w
+           and lag(upper(g.${r('during')})) over w = lower(g.${r('during')}), false) as starts_run
+       from continued c join ${range.name} g on g.${r('connectionId')} = c.connection_id and g.${r('userId')} = c.user_id
+       where g.${r('connectionId')} = any(?::uuid[]) and lower(g.${r('during')}) <= lower(c.during)
        window w as (partition by g.${r('connectionId')}, g.${r('userId')} order by g.${r('during')})),
      runs as (
-       -- The same order as the window above: no second sort.
-       select *, max(lower(during)) filter (where starts_run)
-         over (partition by connection_id, user_id order by during rows unbounded preceding) as run_start
-       from spans),
+       select connection_id, user_id, max(start) filter (where starts_run) as start from spans group by 1, 2),
      seats as (
-       select instance_id, user_id, email, ${personOf('email')} as person, tier, ${day('run_start')} as since, lists
-       from runs where held and active
+       select h.instance_id, h.user_id, h.email, ${personOf('h.email')} as person, h.tier,
+         ${day('coalesce(runs.start, lower(h.during))')} as since, h.lists
+       from held h left join runs on runs.connection_id = h.connection_id and runs.user_id = h.user_id
        union all
        select f.${e('instanceId')}, f.${e('userId')}, f.${e('email')}, ${personOf(`f.${e('email')}`)}, null::text,
          lower(d) - date '1970-01-01', false
@@ -173,12 +181,7 @@ export async function seatsOfToday(
        left join listed li on s.lists and li.instance_id = s.instance_id and li.person = s.person
        left join exempt x on x.instance_id = s.instance_id and x.person = s.person),
      judged as (
-       select instance_id, user_id, email, tier, since, ${reasonOf(columns)} as reason, ${isActive(columns)} as active,
-         ${daysInactive(columns)} as days_inactive,
-         case when ${activeByUsage(columns)}
-           then extract(epoch from (date '1970-01-01' + usage_day)::timestamp at time zone ?) * 1000
-           else extract(epoch from login_at) * 1000 end::float8 as last_active_at
-       from seat_facts)
+       select *, ${reasonOf(columns)} as reason, ${isActive(columns)} as active from seat_facts)
      select
        (select coalesce(json_agg(c), '[]') from (
          select instance_id as "instanceId", tier, count(*)::int as provisioned, (count(*) filter (where active))::int as active,
@@ -186,13 +189,18 @@ export async function seatsOfToday(
            (count(*) filter (where reason = 'never_used'))::int as never_used, (count(*) filter (where reason = 'inactive'))::int as inactive
          from judged group by instance_id, tier) c) as counts,
        ${
+         // The seats asked for, their last activity and days inactive computed for them only.
          wanted
            ? `(select coalesce(json_agg(i order by i."userId" collate "C"), '[]') from (
-         select user_id as "userId", email, tier, reason, last_active_at as "lastActiveAt", since as "provisionedSince",
-           days_inactive as "daysInactive"
-         from judged where instance_id = ?::uuid and reason is not null and (?::text is null or reason = ?::text)
-           and (?::text is null or user_id collate "C" > ?::text)
-         order by user_id collate "C" limit ?::int) i)`
+         select user_id as "userId", email, tier, reason,
+           case when ${activeByUsage(columns)}
+             then extract(epoch from (date '1970-01-01' + usage_day)::timestamp at time zone ?) * 1000
+             else extract(epoch from login_at) * 1000 end::float8 as "lastActiveAt",
+           since as "provisionedSince", ${daysInactive(columns)} as "daysInactive"
+         from (
+           select * from judged where instance_id = ?::uuid and reason is not null and (?::text is null or reason = ?::text)
+             and (?::text is null or user_id collate "C" > ?::text)
+           order by user_id collate "C" limit ?::int) page) i)`
            : `'[]'::json`
        } as seats`,
     [
@@ -202,6 +210,8 @@ export async function seatsOfToday(
       connector.map((s) => s.hasAssignmentLists),
       connector.map((s) => s.today.connectionId),
       tenantId,
+      connector.map((s) => s.today.connectionId),
+      connector.map((s) => s.today.connectionId),
       timeZone,
       estimated.map((s) => s.instanceId),
       tenantId,
@@ -222,8 +232,9 @@ export async function seatsOfToday(
       sources.flatMap((s) => s.exemptEmails),
       timeZone,
       today,
-      timeZone,
-      ...(wanted ? [wanted.instanceId, wanted.reason, wanted.reason, wanted.after, wanted.after, wanted.limit] : []),
+      ...(wanted
+        ? [timeZone, wanted.instanceId, wanted.reason, wanted.reason, wanted.after, wanted.after, wanted.limit]
+        : []),
     ],
   );
   return { counts: result.counts, seats: result.seats };
