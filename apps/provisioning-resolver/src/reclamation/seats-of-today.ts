@@ -128,10 +128,10 @@ export async function seatsOfToday(
      -- The seats whose span continues an earlier active one (a tier change, say). Every other
      -- seat's run starts with the span it holds; only these users' spans are sorted.
      continued as materialized (
-       select h.connection_id, h.user_id, h.during from held h
+       select h.* from held h
        join ${range.name} p on p.${r('connectionId')} = h.connection_id and p.${r('userId')} = h.user_id
          and upper(p.${r('during')}) = lower(h.during)
-       where p.${r('connectionId')} = any(?::uuid[]) and p.${r('status')} = 'active'),
+       where p.${r('connectionId')} = any(?::uuid[]) and p.${r('status')} = 'active' and not upper_inf(p.${r('during')})),
      -- Their spans up to the one held, in order: the run starts at the latest span that does
      -- not continue an active one.
      spans as (
@@ -145,8 +145,12 @@ export async function seatsOfToday(
        select connection_id, user_id, max(start) filter (where starts_run) as start from spans group by 1, 2),
      seats as (
        select h.instance_id, h.user_id, h.email, ${personOf('h.email')} as person, h.tier,
-         ${day('coalesce(runs.start, lower(h.during))')} as since, h.lists
-       from held h left join runs on runs.connection_id = h.connection_id and runs.user_id = h.user_id
+         ${day('lower(h.during)')} as since, h.lists
+       from held h where not exists (
+         select from continued c where c.connection_id = h.connection_id and c.user_id = h.user_id)
+       union all
+       select c.instance_id, c.user_id, c.email, ${personOf('c.email')}, c.tier, ${day('runs.start')}, c.lists
+       from continued c join runs on runs.connection_id = c.connection_id and runs.user_id = c.user_id
        union all
        select f.${e('instanceId')}, f.${e('userId')}, f.${e('email')}, ${personOf(`f.${e('email')}`)}, null::text,
          lower(d) - date '1970-01-01', false
@@ -212,6 +216,7 @@ export async function seatsOfToday(
       tenantId,
       connector.map((s) => s.today.connectionId),
       connector.map((s) => s.today.connectionId),
+      timeZone,
       timeZone,
       estimated.map((s) => s.instanceId),
       tenantId,
