@@ -25,6 +25,7 @@ export default [
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:testing'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:sso-ingest', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sso-ingest'] },
+            { sourceTag: 'scope:sso-sources', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sso-sources'] },
             {
               sourceTag: 'scope:connector-registry',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:connector-registry'],

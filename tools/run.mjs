@@ -92,7 +92,7 @@ async function onProjectNode() {
   process.exit(code);
 }
 
-/** The admin key and the gateway's internal credential, generated once and kept under .data/. */
+/** The admin key, the gateway's internal credential and the sources' encryption key, generated once and kept under .data/. */
 function secrets() {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'secrets.json');
@@ -100,6 +100,8 @@ function secrets() {
   const next = {
     adminApiKey: kept.adminApiKey ?? `admin_${randomBytes(24).toString('base64url')}`,
     internalApiToken: kept.internalApiToken ?? randomBytes(32).toString('base64url'),
+    // sso-sources seals the platforms' secrets with it (AES-256-GCM): kept, or they no longer open.
+    sourcesEncryptionKey: kept.sourcesEncryptionKey ?? randomBytes(32).toString('base64'),
   };
   writeFileSync(file, JSON.stringify(next, null, 2), { mode: 0o600 });
   return next;
@@ -175,6 +177,7 @@ async function start() {
     DATABASE_URL: infra.databaseUrl,
     ADMIN_API_KEY: process.env.ADMIN_API_KEY || keys.adminApiKey,
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN || keys.internalApiToken,
+    SOURCES_ENCRYPTION_KEY: process.env.SOURCES_ENCRYPTION_KEY || keys.sourcesEncryptionKey,
   };
   sh(process.execPath, [...tsNode, 'tools/prepare.ts'], { env });
   build();

@@ -11,6 +11,7 @@ export const gatewayEnv = z.object({
   // Any non-empty key the operator chooses; `npm start` generates a long random one.
   ADMIN_API_KEY: z.string().min(1, 'required'),
   SSO_INGEST_URL: z.url().default('http://127.0.0.1:8081'),
+  SSO_SOURCES_URL: z.url().default('http://127.0.0.1:8085'),
   CONNECTOR_REGISTRY_URL: z.url().default('http://127.0.0.1:8082'),
   PROVISIONING_RESOLVER_URL: z.url().default('http://127.0.0.1:8083'),
   /** The built dashboard (tools/build-dashboard.mjs), served at `/`. */

@@ -24,6 +24,11 @@ export interface LoginInput {
   method: 'sso' | 'social';
   /** ISO-8601 with an offset. */
   at: string;
+  /**
+   * The event's id; by default a new one. A producer that pulls from a platform derives it from
+   * the platform's own event id, so the same login sent again is the same event (SPEC §4).
+   */
+  eventId?: string;
 }
 
 /** The full list of users assigned to an instance at `asOf`; split into pages by the client. */
@@ -106,7 +111,10 @@ export class ConnectorClient {
   async sendLogins(tenantId: string, logins: LoginInput[]): Promise<{ sent: number }> {
     const events = checkedList(
       ssoLoginSchema,
-      logins.map((login) => newEvent('sso.login', tenantId, login)),
+      logins.map(({ eventId, ...login }) => ({
+        ...newEvent('sso.login', tenantId, login),
+        ...(eventId && { id: eventId }),
+      })),
     );
     await this.send(
       TOPICS.ssoEvents,

@@ -84,6 +84,52 @@ export const reclamationSettingsRequest = z.strictObject({
 });
 export type ReclamationSettingsRequest = z.infer<typeof reclamationSettingsRequest>;
 
+// SPEC §8: a source attached to an SSO connection. The platform's URLs are settings, so a
+// source can point at a region, a sovereign cloud or a test server; the secret is write-only.
+export const SSO_SOURCE_PLATFORMS = ['okta', 'entra', 'google'] as const;
+export type SsoSourcePlatform = (typeof SSO_SOURCE_PLATFORMS)[number];
+const baseUrl = z.url({ protocol: /^https?$/ }).max(500);
+const sourceSchedule = {
+  /** Logins are pulled this often (seconds). */
+  pollIntervalSeconds: z.int().min(10).max(86_400).default(300),
+  /** Assignment lists (Okta, Entra) are pulled this often (seconds). */
+  assignmentIntervalSeconds: z.int().min(60).max(604_800).default(3_600),
+};
+const sourceSecret = z.string().min(1).max(20_000);
+export const ssoSourceRequest = z.discriminatedUnion('platform', [
+  z.strictObject({
+    platform: z.literal('okta'),
+    // The org's URL (https://acme.okta.com); the secret is an API token (SSWS).
+    settings: z.strictObject({ orgUrl: baseUrl, ...sourceSchedule }),
+    secret: sourceSecret,
+  }),
+  z.strictObject({
+    platform: z.literal('entra'),
+    // An app registration's client id in a directory (tenant id); the secret is its client secret.
+    settings: z.strictObject({
+      directoryId: z.string().trim().min(1).max(200),
+      clientId: z.string().trim().min(1).max(200),
+      authorityUrl: baseUrl.default('https://login.microsoftonline.com'),
+      graphUrl: baseUrl.default('https://graph.microsoft.com'),
+      ...sourceSchedule,
+    }),
+    secret: sourceSecret,
+  }),
+  z.strictObject({
+    platform: z.literal('google'),
+    // A service account with domain-wide delegation acting as an admin; the secret is its private key (PEM).
+    settings: z.strictObject({
+      serviceAccountEmail: z.email(),
+      adminEmail: z.email(),
+      tokenUrl: baseUrl.default('https://oauth2.googleapis.com/token'),
+      apiUrl: baseUrl.default('https://admin.googleapis.com/'),
+      ...sourceSchedule,
+    }),
+    secret: sourceSecret,
+  }),
+]);
+export type SsoSourceRequest = z.infer<typeof ssoSourceRequest>;
+
 export const RECLAIM_REASONS = ['orphaned', 'never_used', 'inactive'] as const;
 export type ReclaimReason = (typeof RECLAIM_REASONS)[number];
 
@@ -265,6 +311,20 @@ export const reclamationSummary = z.object({
   ),
 });
 
+export const SSO_SOURCE_STATES = ['polling', 'failing', 'paused'] as const;
+/** A source as `GET …/source` shows it: never its secret. */
+export const ssoSource = z.object({
+  platform: z.enum(SSO_SOURCE_PLATFORMS),
+  settings: z.record(z.string(), z.unknown()),
+  state: z.enum(SSO_SOURCE_STATES),
+  lastPolledAt: time.nullable(),
+  lastEventAt: time.nullable(),
+  eventsPulled: z.int(),
+  lastError: z.string().nullable(),
+  /** Not in SPEC §8: when the next poll is due (a rate limit's reset while paused). */
+  nextPollAt: time.nullable(),
+});
+
 // --- the operations, for the OpenAPI document ---
 
 interface Operation {
@@ -315,6 +375,26 @@ export const API_OPERATIONS: Operation[] = [
     answers: { 204: null },
     conflicts: ['SSO_CONNECTION_IN_USE'],
   },
+  {
+    method: 'put',
+    path: '/v1/sso-connections/{id}/source',
+    summary: 'Attach or replace the SSO source that pulls its logins and assignments (SPEC §8)',
+    body: ssoSourceRequest,
+    answers: { 200: ssoSource },
+  },
+  {
+    method: 'get',
+    path: '/v1/sso-connections/{id}/source',
+    summary: 'Its source: state, last poll, last event, events pulled, last error',
+    answers: { 200: ssoSource },
+  },
+  {
+    method: 'post',
+    path: '/v1/sso-connections/{id}/source/sync',
+    summary: 'Poll the source now',
+    answers: { 202: ssoSource },
+  },
+  { method: 'delete', path: '/v1/sso-connections/{id}/source', summary: 'Detach the source', answers: { 204: null } },
   {
     method: 'get',
     path: '/v1/applications',

@@ -8,7 +8,7 @@ import { TOPIC_SPECS, TOPICS, type Topic } from './topics';
 /** Who writes each topic (SPEC §4) and which key keeps its events in order. */
 const TOPIC_DOCS: Record<Topic, { producer: string; key: string; description: string }> = {
   [TOPICS.ssoEvents]: {
-    producer: 'SSO platform connectors (outside producers)',
+    producer: 'SSO platform connectors (outside producers), and sso-sources pulling from the platforms (SPEC §8)',
     key: '<tenantId>:<ssoConnectionId>:<ssoAppId>',
     description: 'Logins and assignment lists (pages of one syncId) from SSO platforms.',
   },

@@ -81,6 +81,9 @@ export default async function globalSetup(): Promise<void> {
     KAFKA_TOPIC_PREFIX: `${run.topicPrefix}no-file.`,
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN ?? randomBytes(24).toString('base64url'),
     ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? `admin_${randomBytes(24).toString('base64url')}`,
+    SOURCES_ENCRYPTION_KEY: process.env.SOURCES_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    // The platforms' test servers listen on 127.0.0.1 over plain http.
+    SSO_SOURCES_ALLOW_PRIVATE_URLS: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     ...TEST_SESSION,

@@ -2,6 +2,7 @@ import { upstreamOf } from './routes';
 
 const config = {
   SSO_INGEST_URL: 'http://sso',
+  SSO_SOURCES_URL: 'http://sources',
   CONNECTOR_REGISTRY_URL: 'http://registry',
   PROVISIONING_RESOLVER_URL: 'http://resolver',
 };
@@ -10,6 +11,8 @@ describe('upstreamOf', () => {
   it.each([
     ['/v1/sso-connections', 'http://sso'],
     ['/v1/sso-connections/abc', 'http://sso'],
+    ['/v1/sso-connections/abc/source', 'http://sources'],
+    ['/v1/sso-connections/abc/source/sync', 'http://sources'],
     ['/v1/applications?x=1', 'http://registry'],
     ['/v1/applications/zoom/eligibility', 'http://registry'],
     ['/v1/connections/abc/disconnect', 'http://registry'],
@@ -23,6 +26,7 @@ describe('upstreamOf', () => {
 
   it('knows no other path', () => {
     expect(upstreamOf('/v1/sso-connectionsX', config)).toBeNull();
+    expect(upstreamOf('/v1/sso-connections/abc/sources', config)).toBe('http://sso');
     expect(upstreamOf('/v1/unknown', config)).toBeNull();
     expect(upstreamOf('/v1/reclamations', config)).toBeNull();
   });

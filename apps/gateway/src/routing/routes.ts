@@ -1,9 +1,10 @@
 import type { GatewayConfig } from '../config';
 
-type Upstream = 'SSO_INGEST_URL' | 'CONNECTOR_REGISTRY_URL' | 'PROVISIONING_RESOLVER_URL';
+type Upstream = 'SSO_INGEST_URL' | 'SSO_SOURCES_URL' | 'CONNECTOR_REGISTRY_URL' | 'PROVISIONING_RESOLVER_URL';
 
 // Which service owns which path (SPEC §6). Checked in order: the first match wins.
 const ROUTES: Array<[RegExp, Upstream]> = [
+  [/^\/v1\/sso-connections\/[^/]+\/source(\/|$)/, 'SSO_SOURCES_URL'],
   [/^\/v1\/sso-connections(\/|$)/, 'SSO_INGEST_URL'],
   [/^\/v1\/connections\/[^/]+\/delete-preview$/, 'PROVISIONING_RESOLVER_URL'],
   [/^\/v1\/connections(\/|$)/, 'CONNECTOR_REGISTRY_URL'],
