@@ -2,18 +2,39 @@
 // Okta's, Entra ID's and Google Workspace's APIs (e2e/test/sso-sources/), through the
 // platforms' own SDKs, into sso.events.v1 and on to the views, each service in its own process.
 import { TOPICS } from '@org/contracts';
-import { eventually, gatewayCall, type Product, readTopic, type ServiceProcess, startProduct } from '@org/testing';
+import {
+  eventually,
+  gatewayCall,
+  type Product,
+  readTopic,
+  type ServiceProcess,
+  startProduct,
+  testKafka,
+} from '@org/testing';
 import { fakeEntra } from './sso-sources/graph-api';
 import { fakeGoogle } from './sso-sources/google-reports-api';
 import { fakeOkta } from './sso-sources/okta-api';
 import type { PlatformServer } from './sso-sources/platform-server';
+import { Client } from 'pg';
 
 const HOUR = 3_600_000;
+
+/** Every message of a topic of this file, up to its end now. */
+async function wholeTopic(topic: string) {
+  const { kafka, topic: physical } = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(physical(topic)).finally(() => admin.disconnect());
+  const total = offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+  return readTopic(topic, (m) => m.length >= total);
+}
 const ago = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString();
 
 describe('sso-sources: pulling from the SSO platforms (SPEC §8)', () => {
   let product: Product;
   const fakes: PlatformServer[] = [];
+  /** Every secret given to a source here, searched for at the end in logs, events and answers. */
+  const secrets: string[] = [];
   const running = (): ServiceProcess[] => product.all;
   beforeAll(async () => {
     product = await startProduct({
@@ -49,13 +70,15 @@ describe('sso-sources: pulling from the SSO platforms (SPEC §8)', () => {
   }
 
   /** PUT the source once sso-sources has heard of the connection (sso.instances.v1). */
-  const attach = (apiKey: string, ssoConnectionId: string, body: unknown) =>
-    eventually(async () => {
+  const attach = (apiKey: string, ssoConnectionId: string, body: { secret: string } & Record<string, unknown>) => {
+    secrets.push(body.secret);
+    return eventually(async () => {
       const r = await call('PUT', `/v1/sso-connections/${ssoConnectionId}/source`, apiKey, body);
       if (r.status === 404) return null;
       expect(r.status).toBe(200);
       return r.body;
     });
+  };
 
   const sourceOf = async (apiKey: string, ssoConnectionId: string) =>
     (await call('GET', `/v1/sso-connections/${ssoConnectionId}/source`, apiKey)).body;
@@ -240,11 +263,13 @@ describe('sso-sources: pulling from the SSO platforms (SPEC §8)', () => {
     expect(entra.requests.filter((r) => r.path === '/v1.0/auditLogs/signIns').length).toBe(4);
 
     // Okta: no request before the reset, then the login.
-    const oktaPulled = await eventually(async () => {
-      const s = await sourceOf(a.apiKey, a.ssoConnectionId);
-      return s.eventsPulled === 1 ? s : null;
-    }, 30_000);
-    expect(oktaPulled).toMatchObject({ state: 'polling', lastError: null });
+    const oktaPulled = await sourceWhen(
+      a.apiKey,
+      a.ssoConnectionId,
+      (s) => s.eventsPulled === 1 && s.state === 'polling',
+      30_000,
+    );
+    expect(oktaPulled.lastError).toBeNull();
     const logs = okta.requests.filter((r) => r.path === '/api/v1/logs');
     expect(logs[1].at).toBeGreaterThanOrEqual(Math.ceil(reset.getTime() / 1000) * 1000);
 
@@ -271,6 +296,16 @@ describe('sso-sources: pulling from the SSO platforms (SPEC §8)', () => {
       const s = await sourceOf(a.apiKey, a.ssoConnectionId);
       return s.state === 'failing' ? s : null;
     });
+    // /metrics: per source, what was pulled, the polls by outcome, the failures, the lag.
+    const sources = product.all.find((x) => x.name === 'sso-sources')!;
+    const metrics = await (await fetch(`${sources.url}/metrics`)).text();
+    const line = (name: string, source: string, extra = '') =>
+      new RegExp(`^${name}\\{[^}]*source="${source}"[^}]*${extra}[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1];
+    expect(Number(line('sso_source_events_pulled_total', b.ssoConnectionId))).toBe(5);
+    expect(Number(line('sso_source_polls_total', a.ssoConnectionId, 'outcome="rate_limited"'))).toBe(1);
+    expect(Number(line('sso_source_polls_total', b.ssoConnectionId, 'outcome="ok"'))).toBeGreaterThanOrEqual(1);
+    expect(Number(line('sso_source_failures_total', a.ssoConnectionId))).toBeGreaterThanOrEqual(1);
+    expect(Number(line('sso_source_lag_seconds', b.ssoConnectionId))).toBeLessThan(60);
     expect(failing.lastError).toMatch(/okta refused the API token \(401\): E0000011 Invalid token provided/);
     entra.signIns.push({
       userId: 'u-6',
@@ -316,5 +351,98 @@ describe('sso-sources: pulling from the SSO platforms (SPEC §8)', () => {
     // Google has no assignment lists (its instances are estimated from logins, R1).
     await call('POST', `/v1/sso-connections/${ssoConnectionId}/source/sync`, apiKey);
     await eventually(() => google.requests.filter((r) => r.path.endsWith('/applications/saml')).length > 3);
+  });
+
+  it('loses no login and counts none twice when killed between producing a page and writing its checkpoint', async () => {
+    const okta = await fakeOkta({ token: '00oktaCRASH-token-qwertyuiop', pageSize: 3 });
+    fakes.push(okta);
+    const { apiKey, ssoConnectionId } = await tenantWithConnection('Crash Co', 'okta');
+    for (let i = 0; i < 9; i++)
+      okta.logins.push({
+        userId: `00uC${i}`,
+        email: `c${i}@crash.test`,
+        appId: '0oaBOX',
+        appName: 'Box',
+        published: ago(30 - i),
+      });
+    // While the second page is asked for, hold the source's row: the service produces that page,
+    // the broker acknowledges it, and the checkpoint write then waits on the lock, where it is killed.
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    let held = false;
+    okta.beforeLogPage = async (after) => {
+      if (after !== '00000003' || held) return;
+      held = true;
+      await db.query('begin');
+      await db.query('select 1 from sso_sources.sso_source where sso_connection_id = $1 for update', [ssoConnectionId]);
+    };
+    try {
+      await attach(apiKey, ssoConnectionId, { platform: 'okta', settings: { orgUrl: okta.url }, secret: okta.token });
+      const loginsOf = (m: Array<{ value: string | null }>) =>
+        m
+          .map((x) => JSON.parse(x.value!))
+          .filter((e) => e.type === 'sso.login' && e.data.ssoConnectionId === ssoConnectionId);
+      await readTopic(TOPICS.ssoEvents, (m) => loginsOf(m).length >= 6);
+      await eventually(async () => {
+        const { rows } = await db.query(
+          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%sso_source%'`,
+        );
+        return rows[0].n > 0;
+      });
+      await product.kill('sso-sources', false);
+      await db.query('rollback');
+      await product.start('sso-sources');
+
+      // The restarted service takes the source up once the lease runs out, from the first page's checkpoint.
+      const done = await sourceWhen(
+        apiKey,
+        ssoConnectionId,
+        (s) => s.eventsPulled === 9 && s.state === 'polling',
+        30_000,
+      );
+      expect(done.lastError).toBeNull();
+      const logs = okta.requests.filter((r) => r.path === '/api/v1/logs').map((r) => r.query.get('after'));
+      expect(logs.filter((a) => a === '00000003').length).toBe(2);
+      // The second page went out twice, with the same event ids: nine logins, nine ids.
+      const sent = loginsOf(await readTopic(TOPICS.ssoEvents, (m) => loginsOf(m).length >= 12));
+      expect(new Set(sent.map((e) => e.id)).size).toBe(9);
+      expect(new Set(sent.map((e) => e.data.userId)).size).toBe(9);
+      // The view counts each of the nine people once, as seats of today's estimate.
+      const instanceId = await eventually(
+        async () => (await call('GET', '/v1/applications', apiKey)).body.items[0]?.instances[0]?.instanceId,
+      );
+      const today = new Date().toISOString().slice(0, 10);
+      await eventually(async () => {
+        const view = (await call('GET', `/v1/instances/${instanceId}/provisioning?from=${today}&to=${today}`, apiKey))
+          .body;
+        const day = view.days?.at(-1);
+        if (day?.provisionedUsers !== 9) throw new Error(`not yet: ${JSON.stringify(day)}`);
+        return day;
+      });
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('never shows a secret: not in any log line, event or answer, nor stored in the clear', async () => {
+    expect(secrets.length).toBeGreaterThanOrEqual(4);
+    // A private key is searched for by a line of its body (PEM wraps at 64 characters).
+    const needles = secrets.map((s) => (s.includes('PRIVATE KEY') ? s.split('\n')[5] : s));
+    const logs = product.all.map((s) => s.output.join('')).join('');
+    const events = (await wholeTopic(TOPICS.ssoEvents)).map((m) => m.value).join('');
+    expect(events).toContain('"sso.login"');
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    const stored = (await db.query('select settings::text, sealed_secret, last_error from sso_sources.sso_source'))
+      .rows;
+    await db.end();
+    expect(stored.length).toBeGreaterThanOrEqual(4);
+    for (const needle of needles) {
+      expect(needle.length).toBeGreaterThan(10);
+      expect(logs).not.toContain(needle);
+      expect(events).not.toContain(needle);
+      expect(answers.join('')).not.toContain(needle);
+      expect(JSON.stringify(stored)).not.toContain(needle);
+    }
   });
 });

@@ -80,7 +80,8 @@ export const entra: Platform = {
       `/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${ssoAppId.replace(/'/g, "''")}'`)}&$select=id`,
     );
     const servicePrincipal = principals.value?.[0]?.id;
-    if (!servicePrincipal) throw new Error(`entra has no service principal for app ${ssoAppId}`);
+    // The app is gone from the directory.
+    if (!servicePrincipal) return null;
     const userIds = new Set<string>();
     const groupIds = new Set<string>();
     for await (const a of graph.all<{ principalId: string; principalType: string }>(

@@ -66,7 +66,12 @@ export const okta: Platform = {
     );
     const assigned: AssignedUser[] = [];
     for (;;) {
-      const page = await call(() => users.getNextPage());
+      const page = await call(() => users.getNextPage()).catch((error: unknown) => {
+        // E0000007: the app is gone from the org.
+        if ((error as { cause?: OktaError }).cause?.status === 404) return null;
+        throw error;
+      });
+      if (page === null) return null;
       for (const u of page as unknown as Array<{
         id?: string;
         profile?: { email?: string };

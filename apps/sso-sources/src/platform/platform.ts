@@ -31,8 +31,12 @@ export interface AssignedUser {
 export interface Platform {
   /** Pages of logins after `checkpoint` (null: from `firstPollSince`), each with its own checkpoint. */
   logins(source: SourceAccess, checkpoint: Record<string, unknown> | null): AsyncIterable<LoginPage>;
-  /** The users assigned to an app now; absent when the platform has no lists (Google: R1 estimates). */
-  assignments?(source: SourceAccess, app: { ssoAppId: string }): Promise<AssignedUser[]>;
+  /**
+   * The users assigned to an app now; null when the platform no longer has the app (its list is
+   * not sent: an empty one would orphan every seat). Absent when the platform has no lists
+   * (Google: R1 estimates).
+   */
+  assignments?(source: SourceAccess, app: { ssoAppId: string }): Promise<AssignedUser[] | null>;
 }
 
 /** The platform asked us to wait (429): the source pauses until then, other sources go on. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Logger } from '@nestjs/common';
 import type { ConnectorClient } from '@org/connector-sdk';
 import { newEvent, ssoLoginSchema, type SsoSourcePlatform } from '@org/contracts';
 import { KnownApp } from '../sso-connection/known-app.entity';
@@ -22,6 +23,7 @@ export interface PollDeps {
 export type PollOutcome = 'ok' | 'rate_limited' | 'failed' | 'replaced';
 
 const DAY_MS = 86_400_000;
+const logger = new Logger('PollSource');
 
 /**
  * One poll of one leased source (SPEC §8): logins page by page from its checkpoint — each
@@ -71,6 +73,12 @@ export async function pollSource(deps: PollDeps, source: SsoSource): Promise<Pol
         );
       for (const app of apps) {
         const users = await platform.assignments(access, app);
+        if (users === null) {
+          logger.warn(
+            `source of SSO connection ${source.ssoConnectionId}: ${source.platform} no longer has app ${app.ssoAppId}`,
+          );
+          continue;
+        }
         await deps.client.sendAssignments(source.tenantId, {
           ssoConnectionId: app.ssoConnectionId,
           ssoAppId: app.ssoAppId,
@@ -79,6 +87,8 @@ export async function pollSource(deps: PollDeps, source: SsoSource): Promise<Pol
           asOf: new Date().toISOString(),
           users,
         });
+        // A long list of lists keeps the lease.
+        if (!(await progress(deps, source, {}))) return 'replaced';
       }
       const every = Number(source.settings.assignmentIntervalSeconds ?? 3600) * 1000;
       if (!(await progress(deps, source, { nextAssignmentsAt: new Date(Date.now() + every) }))) return 'replaced';
@@ -96,6 +106,7 @@ export async function pollSource(deps: PollDeps, source: SsoSource): Promise<Pol
     return kept ? 'ok' : 'replaced';
   } catch (error) {
     const reason = redacted(error, secret);
+    logger.warn(`source of SSO connection ${source.ssoConnectionId} (${source.platform}): ${reason}`);
     if (error instanceof RateLimited) {
       polls.inc({ ...labels, outcome: 'rate_limited' });
       await finish(deps, source, {
