@@ -1,5 +1,5 @@
 // The dashboard in a real browser: Playwright (playwright-core) driving Debian's chromium
-// against the four services, each in its own process as `npm start` runs them. Screenshots
+// against the five services, each in its own process as `npm start` runs them. Screenshots
 // of each step land in test-output/screenshots.
 import { connectorEventKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aLogin, aSnapshotPage } from '@org/contracts/testing';
@@ -7,6 +7,7 @@ import { eventually, gatewayCall, type Product, produce, startProduct } from '@o
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { fakeOkta } from './sso-sources/okta-api';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(__dirname, '../../test-output/screenshots');
@@ -225,6 +226,34 @@ describe('the dashboard in a browser, one session step by step (each step goes o
     const view = (await api('GET', `/v1/instances/${zoomInstance}/provisioning?from=${ago(700).slice(0, 10)}`)).body;
     expect(view.days.every((d: { source: string }) => d.source === 'sso_estimate')).toBe(true);
     expect(await page.locator('tr[data-app=zoom] .badge').textContent()).toBe('not connected');
+  });
+
+  it('attaches an Okta source to the SSO connection with its form, and shows it polling', async () => {
+    const okta = await fakeOkta({ token: '00dashboardOKTAtoken-123456', pageSize: 2 });
+    try {
+      for (const [i, email] of ['u1@dash.example', 'u2@dash.example', 'u7@dash.example'].entries())
+        okta.logins.push({ userId: `00u${i}`, email, appId: '0oaZOOM', appName: 'Zoom', published: ago(1 + i) });
+      const row = page.getByTestId('sso-connections').locator('tr', { hasText: 'Okta prod' });
+      await expectText(row, 'none');
+      await row.getByRole('button', { name: 'Attach a source…' }).click();
+      const form = page.getByTestId('source-form');
+      await form.locator('select[name=platform]').selectOption('okta');
+      await form.locator('input[name=orgUrl]').fill(okta.url);
+      await form.locator('textarea[name=secret]').fill(okta.token);
+      await form.getByRole('button', { name: 'Attach' }).click();
+      await page.getByTestId('source-panel').getByRole('button', { name: 'Refresh' }).click();
+      await eventually(async () => {
+        await page.getByTestId('source-panel').getByRole('button', { name: 'Refresh' }).click();
+        return (await page.getByTestId('source-events').textContent()) === '3';
+      }, 20_000);
+      await expectText(page.getByTestId('source-state-value'), 'polling');
+      await expectText(row, 'okta · polling');
+      // The secret was typed once: the page never shows it again.
+      expect(await page.content()).not.toContain(okta.token);
+      await shot('6-sso-source');
+    } finally {
+      await okta.close();
+    }
   });
 });
 

@@ -80,3 +80,4 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+export type SsoSource = z.infer<typeof api.ssoSource>;

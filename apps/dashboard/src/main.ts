@@ -11,12 +11,14 @@ import {
   type Instance,
   type ReclamationSummary,
   type SsoConnection,
+  type SsoSource,
   type TenantSettings,
 } from './api';
 import { applicationsView, instanceLabel } from './applications';
 import { h, show } from './dom';
 import { instancePanel } from './instance-panel';
 import { wasteOverview } from './reclamation-panel';
+import { sourceOf, sourcePanel, ssoConnectionsView } from './sources-panel';
 import { reasonInWords } from './words';
 
 const KEY_STORAGE = 'provisioning.tenantKey';
@@ -68,7 +70,14 @@ async function workspace(client: ApiClient, tenant: TenantSettings) {
   let selected: string | null = null;
   let applications: Application[] = [];
   let ssoConnections: SsoConnection[] = [];
+  const sources = new Map<string, SsoSource | null>();
   const eligibility = new Map<string, Eligibility>();
+
+  const selectSsoConnection = (connection: SsoConnection) => {
+    selected = connection.id;
+    drawList();
+    show(detail, sourcePanel({ client, connection, onChanged: () => void loadList() }));
+  };
 
   const select = (app: Application, instance: Instance, connectFirst = false) => {
     selected = instance.instanceId;
@@ -107,6 +116,8 @@ async function workspace(client: ApiClient, tenant: TenantSettings) {
         onSelect: (app, instance) => select(app, instance),
         onConnect: (app, instance) => select(app, instance, true),
       }),
+      h('h2', {}, 'SSO connections'),
+      ssoConnectionsView(ssoConnections, sources, selected, selectSsoConnection),
     );
   async function loadList() {
     try {
@@ -125,6 +136,9 @@ async function workspace(client: ApiClient, tenant: TenantSettings) {
       );
       eligibility.clear();
       for (const answer of answers) eligibility.set(answer.appKey, answer);
+      const attached = await Promise.all(ssoConnections.map((c) => sourceOf(client, c.id)));
+      sources.clear();
+      ssoConnections.forEach((c, i) => sources.set(c.id, attached[i]));
       drawList();
     } catch (error) {
       show(
