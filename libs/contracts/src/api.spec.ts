@@ -1,6 +1,6 @@
 import { openApiDocument } from './api';
 
-// Every call of SPEC §5, by method and path.
+// Every call of SPEC §5 (and §8's sources), by method and path.
 const SPEC_CALLS = [
   'post /v1/tenants',
   'get /v1/tenant',
@@ -8,6 +8,10 @@ const SPEC_CALLS = [
   'post /v1/sso-connections',
   'get /v1/sso-connections',
   'delete /v1/sso-connections/{id}',
+  'put /v1/sso-connections/{id}/source',
+  'get /v1/sso-connections/{id}/source',
+  'post /v1/sso-connections/{id}/source/sync',
+  'delete /v1/sso-connections/{id}/source',
   'get /v1/applications',
   'get /v1/applications/{appKey}/eligibility',
   'post /v1/connections',
