@@ -422,6 +422,7 @@ describe('chaos: bad requests', () => {
         'sso-ingest': '/v1/sso-connections',
         'connector-registry': '/v1/connections',
         'provisioning-resolver': `/v1/instances/${ids.instance}/provisioning`,
+        'sso-sources': `/v1/sso-connections/${ids.instance}/source`,
       };
       const answers: string[] = [];
       const expected: string[] = [];
@@ -492,6 +493,7 @@ describe('chaos: bad requests', () => {
           'sso-ingest': ['/v1/sso-connections'],
           'connector-registry': ['/v1/applications', '/v1/connections'],
           'provisioning-resolver': [`/v1/instances/${ids.instance}/provisioning`],
+          'sso-sources': [`/v1/sso-connections/${ids.instance}/source`],
         };
         for (const path of own[service.name]) {
           const res = await fetch(`${service.url}${path}`, { headers });
