@@ -45,6 +45,26 @@ async function ensureKafka() {
   return { brokers, started: true };
 }
 
+/**
+ * KAFKA_CLUSTER=N: the secured N-node cluster of tools/kafka/cluster.ts (SASL/SCRAM, ACLs) instead
+ * of the single node; its credentials file gives each process its principal.
+ */
+async function ensureKafkaCluster(nodes) {
+  log(`KAFKA_CLUSTER=${nodes}: starting the secured ${nodes}-node cluster (tools/kafka/cluster.ts)`);
+  const r = spawnSync(
+    process.execPath,
+    ['-r', '@swc-node/register', join(root, 'tools/kafka/cluster.ts'), 'cluster', String(nodes)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    },
+  );
+  if (r.status !== 0) throw new Error('tools/kafka/cluster.ts cluster failed');
+  const { brokers, credentials } = JSON.parse(r.stdout.toString().trim().split('\n').pop());
+  return { brokers: brokers.join(','), started: true, credentials };
+}
+
 async function ensurePostgres() {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const url = new URL(databaseUrl);
@@ -91,17 +111,26 @@ function stopPostgres() {
 }
 
 export async function up() {
-  const [kafka, postgres] = [await ensureKafka(), await ensurePostgres()];
+  const cluster = Number(process.env.KAFKA_CLUSTER || 0);
+  const kafka = cluster ? await ensureKafkaCluster(cluster) : await ensureKafka();
+  const postgres = await ensurePostgres();
   return {
     kafkaBrokers: kafka.brokers,
+    /** The secured cluster's credentials file (each principal's password), when it runs on one. */
+    kafkaCredentials: kafka.credentials ?? null,
     databaseUrl: postgres.databaseUrl,
-    started: { kafka: kafka.started, postgres: postgres.started },
+    started: { [cluster ? 'kafka-cluster' : 'kafka']: kafka.started, postgres: postgres.started },
   };
 }
 
 export function down(what, { quiet = false } = {}) {
   const stdio = quiet ? 'ignore' : 'inherit';
   if (what.includes('kafka')) spawnSync('bash', [join(root, 'tools/kafka/kafka.sh'), 'stop'], { stdio });
+  if (what.includes('kafka-cluster'))
+    spawnSync(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/kafka/cluster.ts'), 'cluster-stop'], {
+      cwd: root,
+      stdio,
+    });
   if (what.includes('postgres')) stopPostgres();
 }
 

@@ -179,7 +179,11 @@ async function start() {
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN || keys.internalApiToken,
     SOURCES_ENCRYPTION_KEY: process.env.SOURCES_ENCRYPTION_KEY || keys.sourcesEncryptionKey,
   };
-  sh(process.execPath, [...tsNode, 'tools/prepare.ts'], { env });
+  // On the secured cluster (KAFKA_CLUSTER=3): topics and ACLs as its admin, each service as its own principal.
+  const cluster = infra.kafkaCredentials ? JSON.parse(readFileSync(infra.kafkaCredentials, 'utf8')) : null;
+  const asPrincipal = (username, password) =>
+    cluster ? { KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_USERNAME: username, KAFKA_PASSWORD: password } : {};
+  sh(process.execPath, [...tsNode, 'tools/prepare.ts'], { env: { ...env, ...asPrincipal('admin', cluster?.admin) } });
   build();
 
   const portOf = (s) => Number(env[s.portVar] || s.port);
@@ -191,7 +195,7 @@ async function start() {
     const port = portOf(s);
     const child = spawn(process.execPath, built(s), {
       cwd: root,
-      env: { ...urls, ...env, [s.portVar]: String(port) },
+      env: { ...urls, ...env, [s.portVar]: String(port), ...asPrincipal(s.name, cluster?.principals[s.name]) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout, child.stderr]) {
@@ -252,7 +256,14 @@ async function start() {
   }
   const gateway = children.find((s) => s.name === 'gateway');
   const url = `http://127.0.0.1:${gateway.port}`;
-  const demo = process.env.DEMO === '0' ? null : await seedDemo({ ...env, GATEWAY_URL: url });
+  const demo =
+    process.env.DEMO === '0'
+      ? null
+      : await seedDemo({
+          ...env,
+          GATEWAY_URL: url,
+          ...(cluster ? { KAFKA_CLUSTER_CREDENTIALS: infra.kafkaCredentials } : {}),
+        });
   console.log(
     [
       '',
@@ -386,13 +397,40 @@ async function bench() {
   process.exit(r.status ?? 1);
 }
 
+/** npm run test:cluster: the secured-cluster suite on three nodes (npm test runs its checks on one). */
+function testCluster() {
+  process.env.CLUSTER_NODES = '3';
+  return testInt(['e2e/test/cluster', ...args]);
+}
+
 /** npm run test:chaos: the reliability suite at the issue's sizes (npm test runs it smaller). */
 function testChaos() {
   process.env.CHAOS_FULL = '1';
   return testInt(['e2e/test/chaos', ...args]);
 }
 
-const commands = { start, test, check: staticChecks, bench, 'test-int': () => testInt(args), 'test-chaos': testChaos };
+/**
+ * npm run kafka -- install|start|stop|status|run      the single node (tools/kafka/kafka.sh)
+ * npm run kafka -- cluster [N]|cluster-stop|node-kill I|node-start I   the secured cluster (tools/kafka/cluster.ts)
+ */
+async function kafka() {
+  const single = ['install', 'start', 'stop', 'status', 'run'].includes(args[0]);
+  const r = single
+    ? spawnSync('bash', ['tools/kafka/kafka.sh', ...args], { stdio: 'inherit', cwd: root })
+    : spawnSync(process.execPath, [...tsNode, 'tools/kafka/cluster.ts', ...args], { stdio: 'inherit', cwd: root });
+  process.exit(r.status ?? 1);
+}
+
+const commands = {
+  start,
+  test,
+  check: staticChecks,
+  bench,
+  kafka,
+  'test-int': () => testInt(args),
+  'test-chaos': testChaos,
+  'test-cluster': testCluster,
+};
 if (!commands[command]) {
   console.error(`usage: run.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);

@@ -24,6 +24,7 @@ async function main() {
     adminKey: process.env.ADMIN_API_KEY!,
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     topicPrefix: process.env.KAFKA_TOPIC_PREFIX,
+    principals: principals(),
     progress: (line) => console.log(`[demo] ${line} (${((Date.now() - started) / 1000).toFixed(1)} s)`),
   });
   mkdirSync(dirname(file), { recursive: true });
@@ -32,6 +33,15 @@ async function main() {
     `[demo] seeded ${demo.events.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   console.log(`demo-key ${demo.tenantId} ${demo.apiKey}`);
+}
+
+/** On the secured cluster (npm start with KAFKA_CLUSTER), the two outside producers' credentials. */
+function principals() {
+  const file = process.env.KAFKA_CLUSTER_CREDENTIALS;
+  if (!file) return undefined;
+  const { principals: passwords } = JSON.parse(readFileSync(file, 'utf8')) as { principals: Record<string, string> };
+  const as = (username: string) => ({ mechanism: 'scram-sha-512' as const, username, password: passwords[username] });
+  return { sso: as('sso-producer'), connector: as('connector') };
 }
 
 main().catch((error) => {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ConnectorClient } from '@org/connector-sdk';
+import { saslFromEnv } from '@org/config';
 import { ErrorFilter } from '@org/errors';
 import { MetricsHttpController } from '@org/service';
 import { LoggerModule } from 'nestjs-pino';
@@ -35,6 +36,7 @@ export class AppModule {
               brokers: config.KAFKA_BROKERS,
               clientId: 'scim-connector',
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              sasl: saslFromEnv(config),
             }),
         },
         SyncConnectionService,

@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const scimConnectorEnv = z.object({
   KAFKA_BROKERS: commonEnv.KAFKA_BROKERS,
   KAFKA_TOPIC_PREFIX: commonEnv.KAFKA_TOPIC_PREFIX,
+  // The `connector` principal's credentials on a secured cluster (SPEC §7).
+  KAFKA_SASL_MECHANISM: commonEnv.KAFKA_SASL_MECHANISM,
+  KAFKA_USERNAME: commonEnv.KAFKA_USERNAME,
+  KAFKA_PASSWORD: commonEnv.KAFKA_PASSWORD,
   LOG_LEVEL: commonEnv.LOG_LEVEL,
   /** The tenant and the connection (made with POST /v1/connections) this connector feeds. */
   SCIM_TENANT_ID: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/),

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConnectorClient } from '@org/connector-sdk';
+import { saslFromEnv } from '@org/config';
 import { ServiceModule } from '@org/service';
 import type { SsoSourcesConfig } from './config';
 import { ssoSourcesDatabase } from './database';
@@ -29,6 +30,7 @@ export class AppModule {
               brokers: config.KAFKA_BROKERS,
               clientId: 'sso-sources',
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              sasl: saslFromEnv(config),
             }),
         },
         Sources,

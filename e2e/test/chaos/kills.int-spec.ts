@@ -19,6 +19,8 @@ import {
 const KILLS = FULL ? 20 : 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BACKENDS = ['sso-ingest', 'connector-registry', 'provisioning-resolver'];
+/** Every service with consumer groups: all of them stop before a replay (an active group's offsets cannot be reset). */
+const CONSUMING = [...BACKENDS, 'sso-sources'];
 
 /** Events of `topic` a service has applied since its process started (its /metrics). */
 async function appliedSince(p: Isolated, service: string, topic: string): Promise<number> {
@@ -56,7 +58,7 @@ describe('chaos: kills', () => {
 
     // Replay: every consumer group back to offset 0 of every topic, then the same views again.
     // Stopped cleanly, so their consumers leave their groups at once (offsets of an active group cannot be reset).
-    await Promise.all(p.all.filter((s) => BACKENDS.includes(s.name)).map((s) => s.stop()));
+    await Promise.all(p.all.filter((s) => CONSUMING.includes(s.name)).map((s) => s.stop()));
     const admin = createKafka({ brokers: p.scope.brokers.split(','), clientId: 'replay', topicPrefix: '' }).admin();
     await admin.connect();
     const groups = (await admin.listGroups()).groups
@@ -73,7 +75,7 @@ describe('chaos: kills', () => {
     await admin.disconnect();
     expect(reset).toBeGreaterThanOrEqual(INPUTS.length);
     const replayStarted = Date.now();
-    for (const name of BACKENDS) await p.start(name);
+    for (const name of CONSUMING) await p.start(name);
     await expectSettledAsReference(p, history);
     // The restarted sso-ingest really read the topic again from its start: every login once more.
     const replayedLogins = await appliedSince(p, 'sso-ingest', TOPICS.ssoEvents);

@@ -68,6 +68,8 @@ export interface ConnectorClientOptions {
   attempts?: number;
   /** Prepended to topic names; for test environments. */
   topicPrefix?: string;
+  /** SCRAM-SHA-512 credentials on a secured cluster (SPEC §7): `sso-producer` or `connector` principals. */
+  sasl?: { mechanism: 'scram-sha-512'; username: string; password: string };
 }
 
 export interface SentList {
@@ -101,6 +103,7 @@ export class ConnectorClient {
       logLevel: logLevel.ERROR,
       connectionTimeout: 3_000,
       retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+      ...(options.sasl ? { sasl: options.sasl } : {}),
     });
     this.pageSize = Math.min(options.pageSize ?? 5_000, MAX_PAGE);
     if (!(this.pageSize >= 1)) throw new RangeError('pageSize must be at least 1');

@@ -1,4 +1,5 @@
 export * from './topics';
+export * from './kafka-access';
 export * from './envelope';
 export * from './errors';
 export * from './keys';

@@ -5,6 +5,7 @@
 // reconnected, one deleted. Everything goes through the product's real entrances: the REST
 // API for tenants, SSO connections and connection lifecycles, the connector SDK and the
 // contract's topics for events. Deterministic: the same demo every time.
+import type { KafkaSasl } from '@org/config';
 import { ConnectorClient, type LoginInput } from '@org/connector-sdk';
 
 const DAY = 86_400_000;
@@ -19,6 +20,11 @@ export interface DemoOptions {
   /** Days of history (default 365). */
   days?: number;
   progress?: (line: string) => void;
+  /**
+   * On a secured cluster (SPEC §7) the demo is two outside producers: an SSO platform's
+   * connector (`sso-producer`) and the apps' connectors (`connector`), each with its credentials.
+   */
+  principals?: { sso: KafkaSasl; connector: KafkaSasl };
 }
 
 export interface Demo {
@@ -113,11 +119,10 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
   const now = Date.now();
   const rand = seededRandom(20261129);
   const api = apiOf(options.gatewayUrl);
-  const client = new ConnectorClient({
-    brokers: options.brokers,
-    topicPrefix: options.topicPrefix,
-    clientId: 'demo-seed',
-  });
+  const clientAs = (sasl?: KafkaSasl) =>
+    new ConnectorClient({ brokers: options.brokers, topicPrefix: options.topicPrefix, clientId: 'demo-seed', sasl });
+  const ssoClient = clientAs(options.principals?.sso);
+  const connectorClient = options.principals ? clientAs(options.principals.connector) : ssoClient;
   let events = 0;
   try {
     const tenant = await api<{ tenantId: string; apiKey: string }>('POST', '/v1/tenants', options.adminKey, {
@@ -178,7 +183,7 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
           });
         }
       }
-      events += (await client.sendLogins(tenantId, logins)).sent;
+      events += (await ssoClient.sendLogins(tenantId, logins)).sent;
       done++;
       if (done % 10 === 0 || done === instances.length)
         say(`logins: ${done}/${instances.length} instances, ${events.toLocaleString('en')} events`);
@@ -190,7 +195,7 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
       for (let month = 12; month >= 0; month--) {
         const d = Math.floor((month * days) / 12);
         const assigned = members.filter((p) => p.joined >= d && (p.left < 0 || p.left < d));
-        const sent = await client.sendAssignments(tenantId, {
+        const sent = await ssoClient.sendAssignments(tenantId, {
           ssoConnectionId: sso.okta.id,
           ssoAppId: `${appKey}-okta`,
           appKey,
@@ -238,7 +243,7 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
             tier: tiers ? tiers[(i * 7 + p.every) % tiers.length] : null,
             status: (i + p.every) % 23 === 0 ? 'suspended' : 'active',
           }));
-        events += (await client.sendSnapshot(tenantId, { connectionId: id, asOf: at(d), users })).pages;
+        events += (await connectorClient.sendSnapshot(tenantId, { connectionId: id, asOf: at(d), users })).pages;
       }
     };
 
@@ -252,7 +257,7 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
       Array.from({ length: 30 }, (_, d) => ({ p, d })).filter(({ d }) => (d + p.every) % 3 !== 0 && p.every < 15),
     );
     events += (
-      await client.sendUsage(
+      await connectorClient.sendUsage(
         tenantId,
         usage.map(({ p, d }) => ({
           connectionId: slack.id,
@@ -297,7 +302,7 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
     say('prices for Salesforce, Slack, Atlassian and Workday seats');
     return { tenantId, apiKey: key, events };
   } finally {
-    await client.close();
+    await Promise.all([ssoClient.close(), connectorClient.close()]);
   }
 }
 

@@ -3,14 +3,16 @@ import type { Kafka } from 'kafkajs';
 import { deleteTopics, ensureTopics, physicalTopic } from './kafka-settings';
 
 /** The kafkajs admin calls these functions make, over a broker holding `topics` and `groups`. */
-function adminOver(topics: string[], groups: string[] = [], createErrors: Error[] = []) {
+function adminOver(topics: string[], groups: string[] = [], createErrors: Error[] = [], brokers = 1) {
   const calls: string[] = [];
-  const created: Array<{ topic: string; numPartitions: number; configEntries: unknown[] }> = [];
+  const created: Array<{ topic: string; numPartitions: number; replicationFactor: number; configEntries: unknown[] }> =
+    [];
   const deleted: string[][] = [];
   const admin = {
     connect: async () => void calls.push('connect'),
     disconnect: async () => void calls.push('disconnect'),
     listTopics: async () => topics,
+    describeCluster: async () => ({ brokers: Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1 })) }),
     listGroups: async () => ({ groups: groups.map((groupId) => ({ groupId })) }),
     createTopics: async (o: { topics: typeof created }) => {
       const error = createErrors.shift();
@@ -46,6 +48,16 @@ describe('ensureTopics', () => {
       ['t1.tenants.v1.dlq', 1, [{ name: 'cleanup.policy', value: 'delete' }]],
     ]);
     expect(calls).toEqual(['connect', 'disconnect']);
+  });
+
+  it('on three brokers or more, gives every topic three replicas and min.insync.replicas 2 (SPEC §7)', async () => {
+    const { kafka, created } = adminOver([], [], [], 3);
+    await ensureTopics(kafka, 't1.');
+    expect(created.every((t) => t.replicationFactor === 3)).toBe(true);
+    expect(created[0].configEntries).toContainEqual({ name: 'min.insync.replicas', value: '2' });
+    const single = adminOver([]);
+    await ensureTopics(single.kafka, 't1.');
+    expect(single.created.every((t) => t.replicationFactor === 1)).toBe(true);
   });
 
   it('tries again after a retriable error, at most five times', async () => {

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry, Partitioners, type Producer } from 'kafkajs';
 import { allTopicSpecs } from '@org/contracts';
+import type { KafkaSasl } from '@org/config';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -7,6 +8,8 @@ export interface KafkaSettings {
   clientId: string;
   /** Prepended to every topic and group (KAFKA_TOPIC_PREFIX); empty in production. */
   topicPrefix: string;
+  /** This process's SCRAM credentials on a secured cluster (SPEC §7); absent: PLAINTEXT. */
+  sasl?: KafkaSasl;
 }
 
 export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
@@ -20,6 +23,7 @@ export function createKafka(settings: KafkaSettings): Kafka {
     logCreator: kafkaLogs,
     connectionTimeout: 3_000,
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    ...(settings.sasl ? { sasl: settings.sasl } : {}),
   });
 }
 
@@ -90,13 +94,19 @@ async function createMissingTopics(kafka: Kafka, topicPrefix: string): Promise<s
     const existing = new Set(await admin.listTopics());
     const missing = allTopicSpecs().filter((s) => !existing.has(`${topicPrefix}${s.topic}`));
     if (missing.length) {
+      // SPEC §7: on three brokers or more, three copies of every partition, two of them in sync
+      // before a write (acks=all) is acknowledged: a broker lost loses nothing and stops nothing.
+      const replicated = (await admin.describeCluster()).brokers.length >= 3;
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((s) => ({
           topic: `${topicPrefix}${s.topic}`,
           numPartitions: s.partitions,
-          replicationFactor: 1,
-          configEntries: [{ name: 'cleanup.policy', value: s.compacted ? 'compact' : 'delete' }],
+          replicationFactor: replicated ? 3 : 1,
+          configEntries: [
+            { name: 'cleanup.policy', value: s.compacted ? 'compact' : 'delete' },
+            ...(replicated ? [{ name: 'min.insync.replicas', value: '2' }] : []),
+          ],
         })),
       });
     }

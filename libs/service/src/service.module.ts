@@ -4,6 +4,7 @@ import { type DynamicModule, Global, Injectable, Module, type OnApplicationBoots
 import { APP_FILTER, APP_GUARD, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { ormOptions, type ServiceDatabase } from '@org/database';
 import { ErrorFilter } from '@org/errors';
+import { saslFromEnv } from '@org/config';
 import { KafkaModule } from '@org/kafka';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from './health.controller';
@@ -21,6 +22,9 @@ export interface BaseServiceConfig {
   KAFKA_CONSUMER_GROUP?: string;
   KAFKA_SESSION_TIMEOUT_MS?: number;
   KAFKA_HEARTBEAT_INTERVAL_MS?: number;
+  KAFKA_SASL_MECHANISM?: string;
+  KAFKA_USERNAME?: string;
+  KAFKA_PASSWORD?: string;
 }
 
 /**
@@ -70,11 +74,16 @@ export class ServiceModule {
         KafkaModule.forRoot({
           inject: [],
           useFactory: () => ({
-            settings: { brokers: config.KAFKA_BROKERS, clientId: name, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+            settings: {
+              brokers: config.KAFKA_BROKERS,
+              clientId: name,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              sasl: saslFromEnv(config),
+            },
             groupId: config.KAFKA_CONSUMER_GROUP ?? name,
             session: {
-              timeoutMs: config.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
-              heartbeatMs: config.KAFKA_HEARTBEAT_INTERVAL_MS ?? 3_000,
+              timeoutMs: config.KAFKA_SESSION_TIMEOUT_MS ?? 10_000,
+              heartbeatMs: config.KAFKA_HEARTBEAT_INTERVAL_MS ?? 1_000,
             },
           }),
         }),

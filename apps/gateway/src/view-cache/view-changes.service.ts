@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { TOPICS } from '@org/contracts';
+import { saslFromEnv } from '@org/config';
 import { createKafka, physicalTopic } from '@org/kafka';
 import { SERVICE_CONFIG } from '@org/service';
 import type { Consumer } from 'kafkajs';
@@ -43,6 +44,7 @@ export class ViewChangesService implements OnApplicationBootstrap, OnModuleDestr
       brokers: this.config.KAFKA_BROKERS,
       clientId: 'gateway-view-cache',
       topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
+      sasl: saslFromEnv(this.config),
     };
     const consumer = createKafka(settings).consumer({
       groupId: `${settings.topicPrefix}gateway.view-cache.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`,
