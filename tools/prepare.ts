@@ -2,6 +2,7 @@
 // migrations (its own deploy step, apps/<service>/src/migrate.ts), and every topic of the
 // contract under KAFKA_TOPIC_PREFIX. `--database-only`: no topics (the test run's template
 // database, whose suites each create their own topics).
+import { saslFromEnv } from '@org/config';
 import { createKafka, ensureTopics } from '@org/kafka';
 import { ensureDatabase } from '@org/database';
 import { execFile } from 'node:child_process';
@@ -24,11 +25,10 @@ async function prepare(env: NodeJS.ProcessEnv = process.env, withTopics = true):
   if (!withTopics) return void (await Promise.all(migrations));
   const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? '';
   const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-  const topics = ensureTopics(createKafka({ brokers, clientId: 'prepare', topicPrefix }), topicPrefix).then(
-    (created) => {
-      if (created.length) console.log(`[prepare] created ${created.length} topics`);
-    },
-  );
+  const kafka = createKafka({ brokers, clientId: 'prepare', topicPrefix, sasl: saslFromEnv(env) });
+  const topics = ensureTopics(kafka, topicPrefix).then((created) => {
+    if (created.length) console.log(`[prepare] created ${created.length} topics`);
+  });
   await Promise.all([...migrations, topics]);
 }
 
