@@ -50,7 +50,7 @@ export interface KafkaEventServerOptions {
   groupId: string;
   /** Largest number of messages applied in one transaction. */
   chunkSize?: number;
-  /** The consumer's session (default 30 s) and heartbeat (3 s): see KAFKA_SESSION_TIMEOUT_MS. */
+  /** The consumer's session (default 10 s) and heartbeat (1 s): see KAFKA_SESSION_TIMEOUT_MS. */
   session?: { timeoutMs: number; heartbeatMs: number };
 }
 
@@ -149,8 +149,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const consumer = this.kafka.consumer({
       groupId: `${this.settings.topicPrefix}${this.options.groupId}.${topic}`,
       allowAutoTopicCreation: false,
-      sessionTimeout: this.options.session?.timeoutMs ?? 30_000,
-      heartbeatInterval: this.options.session?.heartbeatMs ?? 3_000,
+      sessionTimeout: this.options.session?.timeoutMs ?? 10_000,
+      heartbeatInterval: this.options.session?.heartbeatMs ?? 1_000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
       maxBytesPerPartition: handler.extras?.maxBytesPerPartition ?? 1_048_576,
       maxBytes: 2 * (handler.extras?.maxBytesPerPartition ?? 1_048_576),
