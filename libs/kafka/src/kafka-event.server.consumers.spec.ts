@@ -18,8 +18,8 @@ describe('KafkaEventServer: consumers', () => {
     expect(consumer.config).toMatchObject({
       groupId: 't1.sso-ingest.tenants.v1',
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
       maxBytesPerPartition: 4_194_304,
       maxBytes: 8_388_608,
     });
