@@ -8,20 +8,12 @@ import { migrationDatabase } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { resolverDatabase } from '../src/database';
-import { daysInactive, isActive, personOf, reasonOf, type SeatColumns } from '../src/reclamation/reclaimable';
-import { seatsOfToday } from '../src/reclamation/seats-of-today';
+import { daysInactive, isActive, personOf, reasonOf } from '../src/reclamation/reclaimable';
+import { SEAT_FACT_COLUMNS, seatsOfToday } from '../src/reclamation/seats-of-today';
 import type { ViewDay } from '../src/view/view-days';
 
 const today = isoToDay('2026-11-30');
-const columns: SeatColumns = {
-  loginDay: 'login_day',
-  usageDay: 'usage_day',
-  since: 'since',
-  listed: 'listed',
-  exempt: 'exempt',
-  inactiveAfterDays: 'inactive_after_days',
-  today: 'today',
-};
+const columns = SEAT_FACT_COLUMNS;
 
 interface Case {
   /** Provisioned this many days ago. */

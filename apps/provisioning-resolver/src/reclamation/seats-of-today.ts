@@ -10,6 +10,17 @@ import { UserActivityFact } from '../fact/user-activity-fact.entity';
 import type { ViewDay } from '../view/view-days';
 import { activeByUsage, daysInactive, isActive, personOf, reasonOf, type SeatColumns } from './reclaimable';
 
+/** The columns of the statement's CTE `seat_facts` that R17 and R18 read (its tests select the same). */
+export const SEAT_FACT_COLUMNS: SeatColumns = {
+  loginDay: 'login_day',
+  usageDay: 'usage_day',
+  since: 'since',
+  listed: 'listed',
+  exempt: 'exempt',
+  inactiveAfterDays: 'inactive_after_days',
+  today: 'today',
+};
+
 /** One instance whose seats are wanted: its view day of today, whether it has assignment lists, its rule. */
 export interface SeatSource {
   instanceId: string;
@@ -78,16 +89,6 @@ export async function seatsOfToday(
   const estimated = sources.filter((s) => s.today.source !== 'connector');
   const day = (instant: string) => `((${instant}) at time zone ?)::date - date '1970-01-01'`;
   const todayIso = dayToIso(today);
-  // The columns of the CTE \`seat\` that R17 and R18 read.
-  const columns: SeatColumns = {
-    loginDay: 'login_day',
-    usageDay: 'usage_day',
-    since: 'since',
-    listed: 'listed',
-    exempt: 'exempt',
-    inactiveAfterDays: 'inactive_after_days',
-    today: 'today',
-  };
   // The engagement connections whose usage counts (R17), so their usage and users are read by index.
   const engaged = await em.find(
     ConnectionFact,
@@ -185,7 +186,7 @@ export async function seatsOfToday(
        left join listed li on s.lists and li.instance_id = s.instance_id and li.person = s.person
        left join exempt x on x.instance_id = s.instance_id and x.person = s.person),
      judged as (
-       select *, ${reasonOf(columns)} as reason, ${isActive(columns)} as active from seat_facts)
+       select *, ${reasonOf(SEAT_FACT_COLUMNS)} as reason, ${isActive(SEAT_FACT_COLUMNS)} as active from seat_facts)
      select
        (select coalesce(json_agg(c), '[]') from (
          select instance_id as "instanceId", tier, count(*)::int as provisioned, (count(*) filter (where active))::int as active,
@@ -197,10 +198,10 @@ export async function seatsOfToday(
          wanted
            ? `(select coalesce(json_agg(i order by i."userId" collate "C"), '[]') from (
          select user_id as "userId", email, tier, reason,
-           case when ${activeByUsage(columns)}
+           case when ${activeByUsage(SEAT_FACT_COLUMNS)}
              then extract(epoch from (date '1970-01-01' + usage_day)::timestamp at time zone ?) * 1000
              else extract(epoch from login_at) * 1000 end::float8 as "lastActiveAt",
-           since as "provisionedSince", ${daysInactive(columns)} as "daysInactive"
+           since as "provisionedSince", ${daysInactive(SEAT_FACT_COLUMNS)} as "daysInactive"
          from (
            select * from judged where instance_id = ?::uuid and reason is not null and (?::text is null or reason = ?::text)
              and (?::text is null or user_id collate "C" > ?::text)

@@ -6,6 +6,7 @@ import {
   type LoginPage,
   type Platform,
   RateLimited,
+  refusal,
   retryAfter,
   type SourceAccess,
 } from './platform';
@@ -138,12 +139,20 @@ function loginOf(source: SourceAccess, s: SignIn) {
   ];
 }
 
+/** One Graph client (and so one token) per poll: its logins and every app's list share it. */
+const graphs = new WeakMap<SourceAccess, ReturnType<typeof newGraph>>();
+function graphOf(source: SourceAccess) {
+  let graph = graphs.get(source);
+  if (!graph) graphs.set(source, (graph = newGraph(source)));
+  return graph;
+}
+
 /**
  * A Graph client for one poll: our own token middleware (the SDK's attaches tokens only to
  * https:// hosts, so a test server could not be reached) and no retry middleware (the poll
  * pauses on 429 itself); links followed as the API gives them.
  */
-function graphOf(source: SourceAccess) {
+function newGraph(source: SourceAccess) {
   const settings = source.settings as unknown as EntraSettings;
   const base = settings.graphUrl.replace(/\/+$/, '');
   const token = clientCredentials(settings, source.secret, source.timeoutMs);
@@ -229,19 +238,21 @@ interface GraphErrorLike {
   headers?: { get?(name: string): string | null };
 }
 
-/** Graph's answers as the poll's errors: 429 → wait `Retry-After`, 401/403 → credentials. */
+/** Graph's answers as the poll's errors: 429 → wait `Retry-After`. */
 async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    if (error instanceof RateLimited || error instanceof CredentialsRefused) throw error;
     const e = error as GraphErrorLike;
-    if (e.statusCode === 429)
-      throw new RateLimited(retryAfter(e.headers?.get?.('retry-after')) ?? new Date(Date.now() + 60_000), 'entra');
-    if (e.statusCode === 401 || e.statusCode === 403)
-      throw new CredentialsRefused(`entra refused the token (${e.statusCode}): ${e.code ?? ''} ${e.message}`.trim());
-    throw new Error(`entra answered ${e.statusCode ?? 'nothing'}: ${e.code ?? ''} ${e.message}`.trim(), {
-      cause: error,
-    });
+    throw refusal(
+      'entra',
+      {
+        status: e.statusCode,
+        retryAt: retryAfter(e.headers?.get?.('retry-after')),
+        credentials: 'the token',
+        reason: `${e.code ?? ''} ${e.message}`.trim(),
+      },
+      error,
+    );
   }
 }

@@ -1,14 +1,7 @@
 import { admin, admin_reports_v1, auth } from '@googleapis/admin';
 import { createHash } from 'node:crypto';
 import { appKeyOf, loginEventId } from './platform-ids';
-import {
-  CredentialsRefused,
-  type LoginPage,
-  type Platform,
-  RateLimited,
-  retryAfter,
-  type SourceAccess,
-} from './platform';
+import { type LoginPage, type Platform, refusal, retryAfter, type SourceAccess } from './platform';
 
 const SCOPE = 'https://www.googleapis.com/auth/admin.reports.audit.readonly';
 /** google-auth-library's own token URL: it has no option for another one (see `client`). */
@@ -128,23 +121,22 @@ interface GaxiosLike {
   response?: { headers?: { get?(name: string): string | null } };
 }
 
-/** Google's answers as the poll's errors: 429 → wait, 400/401/403 of the token or the API → credentials. */
+/** Google's answers as the poll's errors: 429 → wait `Retry-After`; the token's 400s are credentials too. */
 async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
     const e = error as GaxiosLike;
-    if (e.status === 429)
-      throw new RateLimited(
-        retryAfter(e.response?.headers?.get?.('retry-after')) ?? new Date(Date.now() + 60_000),
-        'google',
-      );
-    if (
-      e.status === 401 ||
-      e.status === 403 ||
-      (e.status === 400 && /invalid_grant|unauthorized_client/.test(e.message))
-    )
-      throw new CredentialsRefused(`google refused the service account (${e.status}): ${e.message}`);
-    throw new Error(`google answered ${e.status ?? 'nothing'}: ${e.message}`, { cause: error });
+    throw refusal(
+      'google',
+      {
+        status: e.status,
+        retryAt: retryAfter(e.response?.headers?.get?.('retry-after')),
+        credentials: 'the service account',
+        refused: e.status === 400 && /invalid_grant|unauthorized_client/.test(e.message),
+        reason: e.message,
+      },
+      error,
+    );
   }
 }

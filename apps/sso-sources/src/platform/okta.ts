@@ -1,13 +1,6 @@
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { appKeyOf, loginEventId } from './platform-ids';
-import {
-  type AssignedUser,
-  CredentialsRefused,
-  type LoginPage,
-  type Platform,
-  RateLimited,
-  type SourceAccess,
-} from './platform';
+import { type AssignedUser, type LoginPage, type Platform, refusal, type SourceAccess } from './platform';
 
 const FILTER = 'eventType eq "user.authentication.sso" and outcome.result eq "SUCCESS"';
 const PAGE_SIZE = 1000;
@@ -106,7 +99,15 @@ function loginOf(source: SourceAccess, event: LogEvent) {
   ];
 }
 
+/** One client per poll: its log pages and every app's list share it. */
+const clients = new WeakMap<SourceAccess, Client>();
 function clientOf(source: SourceAccess): Client {
+  let client = clients.get(source);
+  if (!client) clients.set(source, (client = newClient(source)));
+  return client;
+}
+
+function newClient(source: SourceAccess): Client {
   return new Client({
     orgUrl: String(source.settings.orgUrl).replace(/\/+$/, ''),
     token: source.secret,
@@ -125,19 +126,22 @@ interface OktaError {
   headers?: { get?(name: string): string | null };
 }
 
-/** Okta's answers as the poll's errors: 429 → wait until `X-Rate-Limit-Reset`, 401/403 → credentials. */
+/** Okta's answers as the poll's errors: 429 → wait until `X-Rate-Limit-Reset` (epoch seconds). */
 async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
     const e = error as OktaError;
-    if (e.status === 429) {
-      const reset = Number(e.headers?.get?.('x-rate-limit-reset'));
-      throw new RateLimited(new Date(Number.isFinite(reset) && reset > 0 ? reset * 1000 : Date.now() + 60_000), 'okta');
-    }
-    const summary = e.errorCode ? `${e.errorCode} ${e.errorSummary ?? ''}`.trim() : e.message;
-    if (e.status === 401 || e.status === 403)
-      throw new CredentialsRefused(`okta refused the API token (${e.status}): ${summary}`);
-    throw new Error(`okta answered ${e.status ?? 'nothing'}: ${summary}`, { cause: error });
+    const reset = Number(e.headers?.get?.('x-rate-limit-reset'));
+    throw refusal(
+      'okta',
+      {
+        status: e.status,
+        retryAt: Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : null,
+        credentials: 'the API token',
+        reason: e.errorCode ? `${e.errorCode} ${e.errorSummary ?? ''}`.trim() : e.message,
+      },
+      error,
+    );
   }
 }

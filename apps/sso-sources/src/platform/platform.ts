@@ -52,6 +52,23 @@ export class RateLimited extends Error {
 /** The platform refused the credentials (401, 403): the source fails until its secret or rights change. */
 export class CredentialsRefused extends Error {}
 
+/**
+ * A platform's failed answer as the poll's error, the same for every adapter: 429 → wait
+ * until `retryAt` (a minute when the platform said nothing), refused credentials (401, 403, or
+ * what the adapter counts as such) → CredentialsRefused, anything else → an Error with it as cause.
+ */
+export function refusal(
+  platform: string,
+  answer: { status?: number; retryAt?: Date | null; credentials: string; refused?: boolean; reason: string },
+  cause: unknown,
+): Error {
+  if (cause instanceof RateLimited || cause instanceof CredentialsRefused) return cause;
+  if (answer.status === 429) return new RateLimited(answer.retryAt ?? new Date(Date.now() + 60_000), platform);
+  if (answer.refused || answer.status === 401 || answer.status === 403)
+    return new CredentialsRefused(`${platform} refused ${answer.credentials} (${answer.status}): ${answer.reason}`);
+  return new Error(`${platform} answered ${answer.status ?? 'nothing'}: ${answer.reason}`, { cause });
+}
+
 /** `Retry-After` (seconds or an HTTP date) as an instant; null when absent or unreadable. */
 export function retryAfter(value: string | null | undefined, now = Date.now()): Date | null {
   if (!value) return null;
