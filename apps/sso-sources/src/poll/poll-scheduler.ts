@@ -99,7 +99,10 @@ export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     // Raw: update … where id in (select … for update skip locked) returning, one statement the ORM cannot build.
     const rows = await query<{ id: string }>(
       this.em,
-      `update ${t.name} set ${c('leasedUntil')} = now() + ? * interval '1 millisecond'
+      // A paused source whose reset has come is polling again (the rate limit behind it) from the moment its poll starts.
+      `update ${t.name} set ${c('leasedUntil')} = now() + ? * interval '1 millisecond',
+         ${c('lastError')} = case when ${c('state')} = 'paused' then null else ${c('lastError')} end,
+         ${c('state')} = case when ${c('state')} = 'paused' then 'polling' else ${c('state')} end
        where ${c('ssoConnectionId')} in (
          select ${c('ssoConnectionId')} from ${t.name}
          where ${c('nextPollAt')} <= now()
