@@ -381,7 +381,7 @@ const [command, ...args] = process.argv.slice(2);
 async function bench() {
   const name = args[0];
   if (!name || !existsSync(join(root, `tools/bench/${name}.ts`))) {
-    console.error('usage: npm run bench -- ingest|snapshot|rebuild|read|reclamation');
+    console.error('usage: npm run bench -- ingest|snapshot|rebuild|read|reclamation|failover');
     process.exit(2);
   }
   const { up, down } = await import('./infra.mjs');

@@ -1,5 +1,6 @@
 // What every benchmark shares: its own database and topic prefix on the running Kafka and
 // PostgreSQL (as npm test does), a service started as its own process, and cleanup.
+import type { KafkaSasl } from '@org/config';
 import { createKafka, deleteTopics } from '@org/kafka';
 import { dropDatabase } from '@org/database';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -18,22 +19,33 @@ export interface BenchEnv {
   cleanup(): Promise<void>;
 }
 
-export function benchEnv(name: string): BenchEnv {
+/**
+ * `cluster`: the benchmark's own secured cluster instead of the running broker; its admin creates
+ * the topics. The env then names the brokers but no principal: each process adds its own.
+ */
+export function benchEnv(name: string, cluster?: { brokers: string[]; admin: KafkaSasl }): BenchEnv {
   const id = `${name}${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/provisioning');
   base.pathname = `/provisioning_bench_${id}`;
   const env = {
     ...process.env,
     DATABASE_URL: base.toString(),
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    KAFKA_BROKERS: cluster?.brokers.join(',') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     KAFKA_TOPIC_PREFIX: `bench-${id}.`,
     INTERNAL_API_TOKEN: randomBytes(24).toString('base64url'),
     ADMIN_API_KEY: `admin_${randomBytes(24).toString('base64url')}`,
     LOG_LEVEL: 'warn',
   };
+  const asAdmin = cluster
+    ? {
+        KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        KAFKA_USERNAME: cluster.admin.username,
+        KAFKA_PASSWORD: cluster.admin.password,
+      }
+    : {};
   execFileSync(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/prepare.ts')], {
     cwd: root,
-    env,
+    env: { ...env, ...asAdmin },
     stdio: 'inherit',
   });
   const brokers = env.KAFKA_BROKERS.split(',');
@@ -45,7 +57,7 @@ export function benchEnv(name: string): BenchEnv {
     async cleanup() {
       await dropDatabase(env.DATABASE_URL).catch(() => undefined);
       await deleteTopics(
-        createKafka({ brokers, clientId: 'bench-cleanup', topicPrefix: '' }),
+        createKafka({ brokers, clientId: 'bench-cleanup', topicPrefix: '', sasl: cluster?.admin }),
         env.KAFKA_TOPIC_PREFIX,
       ).catch(() => undefined);
     },

@@ -255,6 +255,42 @@ export async function grantAcls(topicPrefix = ''): Promise<KafkaAcl[]> {
   return acls;
 }
 
+/** Every partition of the topics under `topicPrefix`: its leader node, replicas and in-sync replicas. */
+async function partitionsUnder(topicPrefix: string) {
+  const admin = adminKafka().admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+    return metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The node that leads most partitions under `topicPrefix` (the one whose loss hurts most), and how many it leads of all. */
+export async function busiestLeader(topicPrefix: string): Promise<{ node: number; leads: number; partitions: number }> {
+  const partitions = await partitionsUnder(topicPrefix);
+  const leads = new Map<number, number>();
+  for (const p of partitions) leads.set(p.leader, (leads.get(p.leader) ?? 0) + 1);
+  const [node, count] = [...leads].sort((a, b) => b[1] - a[1])[0];
+  return { node, leads: count, partitions: partitions.length };
+}
+
+/** Waits until every partition under `topicPrefix` has each of its replicas in sync again; returns how long that took. */
+export async function untilInSync(topicPrefix: string, timeoutMs = 180_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const behind = (await partitionsUnder(topicPrefix).catch(() => [{ isr: [], replicas: [0] }])).filter(
+      (p) => p.isr.length < p.replicas.length,
+    );
+    if (!behind.length) return Date.now() - started;
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`${behind.length} partitions under ${topicPrefix} not in sync after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** Starts every node, waits for all of them to be brokers of one cluster, and grants the ACLs. */
 export async function startCluster(nodes: number): Promise<{ brokers: string[]; credentials: string }> {
   const c = credentials(nodes);

@@ -4,7 +4,7 @@
 import { connectorEventKey, dlqTopicOf, instanceIdOf, instanceKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aConnectionChange, aLogin, aSnapshotPage } from '@org/contracts/testing';
 import { createKafka, EventProducer } from '@org/kafka';
-import { gatewayCall, newScope, type Product, readTopic, startProduct } from '@org/testing';
+import { gatewayCall, newScope, type Product, readTopic, scopeKafka, startProduct } from '@org/testing';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,12 @@ export async function isolatedProduct(
 ): Promise<Isolated> {
   const scope = await newScope(name, where);
   const product = await startProduct({ scope, env: where.env });
-  const settings = { brokers: scope.brokers.split(','), clientId: name, topicPrefix: scope.topicPrefix };
+  const settings = {
+    brokers: scope.brokers.split(','),
+    clientId: name,
+    topicPrefix: scope.topicPrefix,
+    sasl: scope.secured?.admin,
+  };
   // The services' own producer: requests cut below the broker's 1 MB, a fresh producer after a failure.
   const producer = new EventProducer(createKafka(settings), settings);
   return {
@@ -209,8 +214,7 @@ function connectionIdOf(i: number): string {
 
 /** Waits until every consumer group of the product has read every topic to its end, twice in a row. */
 export async function settled(product: Isolated, timeoutMs = 300_000): Promise<void> {
-  const kafka = createKafka({ brokers: product.scope.brokers.split(','), clientId: 'settle', topicPrefix: '' });
-  const admin = kafka.admin();
+  const admin = scopeKafka(product.scope, 'settle').admin();
   await admin.connect();
   try {
     const until = Date.now() + timeoutMs;
@@ -228,7 +232,7 @@ export async function settled(product: Isolated, timeoutMs = 300_000): Promise<v
 
 /** Messages the product's consumer groups have yet to apply, over every topic. */
 export async function lagOf(product: Isolated): Promise<number> {
-  const admin = createKafka({ brokers: product.scope.brokers.split(','), clientId: 'lag', topicPrefix: '' }).admin();
+  const admin = scopeKafka(product.scope, 'lag').admin();
   await admin.connect();
   try {
     return await totalLag(admin, product.scope.topicPrefix);
@@ -324,6 +328,7 @@ async function refusals(product: Isolated): Promise<string[]> {
       10_000,
       product.scope.topicPrefix,
       product.scope.brokers,
+      product.scope.secured?.admin,
     )) {
       const error = JSON.parse(m.value ?? '{}').error ?? {};
       lines.push(`${topic} ${error.code}: ${error.message}`);
@@ -343,7 +348,7 @@ function unexplained(refused: string[]): string[] {
 }
 
 async function dlqCounts(product: Isolated): Promise<Record<string, number>> {
-  const admin = createKafka({ brokers: product.scope.brokers.split(','), clientId: 'dlq', topicPrefix: '' }).admin();
+  const admin = scopeKafka(product.scope, 'dlq').admin();
   await admin.connect();
   try {
     const counts: Record<string, number> = {};

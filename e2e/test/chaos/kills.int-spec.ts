@@ -2,8 +2,7 @@
 // SIGKILL at random moments (the last kill during the rebuild after the deletion), then replayed
 // from offset 0 of every topic. Both must end with the fault-free reference's views and counts.
 import { TOPICS } from '@org/contracts';
-import { createKafka } from '@org/kafka';
-import { metricSample } from '@org/testing';
+import { metricSample, scopeKafka } from '@org/testing';
 import {
   expectSettledAsReference,
   feedHistory,
@@ -59,7 +58,7 @@ describe('chaos: kills', () => {
     // Replay: every consumer group back to offset 0 of every topic, then the same views again.
     // Stopped cleanly, so their consumers leave their groups at once (offsets of an active group cannot be reset).
     await Promise.all(p.all.filter((s) => CONSUMING.includes(s.name)).map((s) => s.stop()));
-    const admin = createKafka({ brokers: p.scope.brokers.split(','), clientId: 'replay', topicPrefix: '' }).admin();
+    const admin = scopeKafka(p.scope, 'replay').admin();
     await admin.connect();
     const groups = (await admin.listGroups()).groups
       .map((g) => g.groupId)

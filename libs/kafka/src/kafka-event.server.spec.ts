@@ -51,11 +51,14 @@ describe('KafkaEventServer: chunks of a batch', () => {
     expect(consumer.commits.map((c) => c.offset)).toEqual(['2']);
   });
 
-  it('passes on the cause of a failed offset commit, so kafkajs rejoins the group and replays the chunk', async () => {
+  it('passes a failed offset commit on as it is (the coordinator moved), so kafkajs rejoins the group and replays the chunk', async () => {
     const { consumer } = await startServer();
-    const evicted = Object.assign(new Error('The coordinator is not aware of this member'), { retriable: true });
-    consumer.commitError = Object.assign(new Error('[Connection] not retriable'), { cause: evicted });
-    await expect(consumer.deliver(changes(1))).rejects.toBe(evicted);
+    const moved = Object.assign(new Error('This is not the correct coordinator for this group'), {
+      type: 'NOT_COORDINATOR_FOR_GROUP',
+    });
+    consumer.commitError = moved;
+    await expect(consumer.deliver(changes(1))).rejects.toBe(moved);
+    expect(consumer.resolved).toEqual([]);
   });
 });
 

@@ -151,7 +151,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.session?.timeoutMs ?? 10_000,
       heartbeatInterval: this.options.session?.heartbeatMs ?? 1_000,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+      // Failover (SPEC §7): kafkajs retries a fetch that cannot reach a dead leader on the same
+      // metadata, refreshing it only when older than metadataMaxAge (tulios/kafkajs#1439), and
+      // heartbeats only between fetches. Short fetch waits, retries and metadata age: the new
+      // leaders are found seconds after the broker is fenced, and a rebalance is heard within a second.
+      maxWaitTimeInMs: 1_000,
+      metadataMaxAge: 3_000,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 2_000 },
       maxBytesPerPartition: handler.extras?.maxBytesPerPartition ?? 1_048_576,
       maxBytes: 2 * (handler.extras?.maxBytesPerPartition ?? 1_048_576),
     });
@@ -185,7 +191,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       partitionsConsumedConcurrently: handler.extras?.partitionsConsumedConcurrently ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         for (let i = 0; i < batch.messages.length; i += chunkSize) {
           if (!isRunning() || isStale()) return;
           const chunk = batch.messages
@@ -193,10 +199,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             .map((message) => ({ message, partition: batch.partition }));
           if (!(await this.applyWaitingOutOutages(topic, chunk, handler, { heartbeat, isRunning, isStale }))) return;
           const next = (BigInt(chunk[chunk.length - 1].message.offset) + 1n).toString();
-          await consumer.commitOffsets([{ topic: source, partition: batch.partition, offset: next }]).catch((error) => {
-            // Evicted from the group meanwhile: kafkajs wraps the reason in an error it will not
-            // retry; unwrapped, it rejoins the group (the chunk is replayed, harmlessly).
-            throw (error as { cause?: unknown }).cause ?? error;
+          // The batch's own commit, not consumer.commitOffsets: that one retries for ever, on the
+          // same coordinator, an error only a rejoin cures (the coordinator moved with a lost
+          // broker; evicted from the group). Thrown here, kafkajs rejoins the group, finding the
+          // coordinator anew, and the chunk is replayed, harmlessly.
+          await commitOffsetsIfNecessary({
+            topics: [{ topic: source, partitions: [{ partition: batch.partition, offset: next }] }],
           });
           resolveOffset(chunk[chunk.length - 1].message.offset);
           consumerLag.set(

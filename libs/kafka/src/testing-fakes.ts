@@ -59,7 +59,13 @@ export class FakeConsumer {
     this.started();
   }
 
-  async commitOffsets(offsets: Array<{ topic: string; partition: number; offset: string }>): Promise<void> {
+  /** kafkajs's consumer-level commit retries for ever on the coordinator it knows: the server must not use it. */
+  async commitOffsets(): Promise<void> {
+    throw new Error('consumer.commitOffsets retries a stale coordinator for ever: commit through the batch');
+  }
+
+  /** The batch's commit (eachBatch's commitOffsetsIfNecessary with offsets): its error reaches the caller as is. */
+  private async batchCommit(offsets: Array<{ topic: string; partition: number; offset: string }>): Promise<void> {
     if (this.commitError) throw this.commitError;
     this.log.push(...offsets.map((o) => `commit offset ${o.offset}`));
     this.commits.push(...offsets);
@@ -73,6 +79,9 @@ export class FakeConsumer {
       heartbeat: async () => void this.heartbeats++,
       isRunning: () => this.assigned,
       isStale: () => !this.assigned,
+      commitOffsetsIfNecessary: (offsets: {
+        topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+      }) => this.batchCommit(offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p })))),
     } as unknown as EachBatchPayload);
   }
 }

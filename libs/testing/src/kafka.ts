@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '@org/config';
 import { createIdempotentProducer, createKafka } from '@org/kafka';
 import type { IHeaders, Kafka, Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -9,12 +10,14 @@ import { randomUUID } from 'node:crypto';
 export function testKafka(
   brokers = process.env.KAFKA_BROKERS!,
   topicPrefix?: string,
+  sasl?: KafkaSasl,
 ): { kafka: Kafka; topic: (name: string) => string } {
   const prefix = topicPrefix ?? process.env.KAFKA_TOPIC_PREFIX ?? '';
   const kafka = createKafka({
     brokers: brokers.split(','),
     clientId: `test-${process.pid}`,
     topicPrefix: prefix,
+    sasl,
   });
   return { kafka, topic: (name) => `${prefix}${name}` };
 }
@@ -64,8 +67,9 @@ export async function readTopic(
   timeoutMs = 20_000,
   topicPrefix?: string,
   brokers?: string,
+  sasl?: KafkaSasl,
 ): Promise<ReadMessage[]> {
-  const { kafka, topic: physical } = testKafka(brokers, topicPrefix);
+  const { kafka, topic: physical } = testKafka(brokers, topicPrefix, sasl);
   const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
   const read: ReadMessage[] = [];
   await consumer.connect();

@@ -92,13 +92,15 @@ export async function startProduct(
   options: { env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; scope?: TestScope } = {},
 ): Promise<Product> {
   const scope = options.scope ?? currentScope();
-  const env = { ...options.env, ...scopeEnv(scope) };
-  const gatewayEnv = { ...options.gatewayEnv, ...scopeEnv(scope) };
+  const envOf = (name: string) => ({
+    ...(name === 'gateway' ? options.gatewayEnv : options.env),
+    ...scopeEnv(scope, name),
+  });
   const entries: ServiceEntry[] = JSON.parse(readFileSync(join(root, 'tools/services.json'), 'utf8'));
   const backends = entries.filter((s) => s.name !== 'gateway');
-  const started = await Promise.all(backends.map((s) => startServiceProcess(s.name, s.portVar, env)));
+  const started = await Promise.all(backends.map((s) => startServiceProcess(s.name, s.portVar, envOf(s.name))));
   const urls = Object.fromEntries(backends.map((s, i) => [s.urlVar!, started[i].url]));
-  const gateway = await startServiceProcess('gateway', 'GATEWAY_PORT', { ...gatewayEnv, ...urls }).catch(
+  const gateway = await startServiceProcess('gateway', 'GATEWAY_PORT', { ...envOf('gateway'), ...urls }).catch(
     async (error) => {
       await Promise.all(started.map((s) => s.stop()));
       throw error;
@@ -122,7 +124,7 @@ export async function startProduct(
       const i = all.findIndex((s) => s.name === name);
       const entry = entries.find((s) => s.name === name)!;
       const port = new URL(all[i].url).port;
-      const own = name === 'gateway' ? { ...gatewayEnv, ...urls } : env;
+      const own = name === 'gateway' ? { ...envOf(name), ...urls } : envOf(name);
       all[i] = await startServiceProcess(name, entry.portVar, { ...own, [entry.portVar]: port });
       return all[i];
     },

@@ -2,6 +2,7 @@
 // database of its own before its first test (suite-setup.ts), so no suite can read another's
 // events or rows. A file that runs several products side by side whose counts must not mix
 // (the chaos cases) asks for one scope per product with `newScope`; nothing else does.
+import type { KafkaSasl } from '@org/config';
 import { databaseNameOf, withAdminClient } from '@org/database';
 import { createKafka, ensureTopics } from '@org/kafka';
 import { execFile } from 'node:child_process';
@@ -18,7 +19,17 @@ export interface TestScope {
   topicPrefix: string;
   databaseUrl: string;
   brokers: string;
+  /** On a secured cluster (tools/kafka/cluster.ts): its admin, for the test's own clients, and each service's password. */
+  secured?: SecuredKafka;
 }
+
+export interface SecuredKafka {
+  admin: KafkaSasl;
+  /** Each principal of libs/contracts' KAFKA_PRINCIPALS: its password. */
+  principals: Record<string, string>;
+}
+
+type Where = { brokers?: string; postgresUrl?: string; secured?: SecuredKafka };
 
 /** What the global setup leaves to the workers: the run's migrated template database and its topic prefix. */
 function run(): { databaseUrl: string; topicPrefix: string; brokers: string } {
@@ -34,7 +45,7 @@ function run(): { databaseUrl: string; topicPrefix: string; brokers: string } {
  * prefix (PostgreSQL cuts names at 63 bytes) and a readable tail. `where` puts it on a broker or
  * a PostgreSQL server of the test's own. Nothing exists before `createScope`.
  */
-export function scopeOf(name: string, where: { brokers?: string; postgresUrl?: string } = {}): TestScope {
+export function scopeOf(name: string, where: Where = {}): TestScope {
   const { databaseUrl: template, topicPrefix: runPrefix, brokers } = run();
   const slug = name
     .replace(/[^A-Za-z0-9]+/g, '_')
@@ -44,7 +55,7 @@ export function scopeOf(name: string, where: { brokers?: string; postgresUrl?: s
   const hash = createHash('sha256').update(topicPrefix).digest('hex').slice(0, 8);
   const url = new URL(where.postgresUrl ?? template);
   url.pathname = `/${`${new URL(template).pathname.slice(1)}_${hash}_${slug}`.slice(0, 63)}`;
-  return { name, topicPrefix, databaseUrl: url.toString(), brokers: where.brokers ?? brokers };
+  return { name, topicPrefix, databaseUrl: url.toString(), brokers: where.brokers ?? brokers, secured: where.secured };
 }
 
 /**
@@ -55,11 +66,7 @@ export function scopeOf(name: string, where: { brokers?: string; postgresUrl?: s
 export async function createScope(scope: TestScope): Promise<TestScope> {
   const template = new URL(run().databaseUrl);
   const database = new URL(scope.databaseUrl);
-  const kafka = createKafka({
-    brokers: scope.brokers.split(','),
-    clientId: 'test-scope',
-    topicPrefix: scope.topicPrefix,
-  });
+  const kafka = scopeKafka(scope, 'test-scope');
   await Promise.all([
     ensureTopics(kafka, scope.topicPrefix),
     database.host === template.host ? copyDatabase(template, database.pathname.slice(1)) : migrate(scope.databaseUrl),
@@ -68,7 +75,7 @@ export async function createScope(scope: TestScope): Promise<TestScope> {
 }
 
 /** A scope of its own for one product of a file that runs several (see the file's header). */
-export function newScope(name: string, where: { brokers?: string; postgresUrl?: string } = {}): Promise<TestScope> {
+export function newScope(name: string, where: Where = {}): Promise<TestScope> {
   return createScope(scopeOf(name, where));
 }
 
@@ -78,9 +85,26 @@ export function currentScope(): TestScope {
   return { name: 'file', topicPrefix: KAFKA_TOPIC_PREFIX!, databaseUrl: DATABASE_URL!, brokers: KAFKA_BROKERS! };
 }
 
-/** The environment that puts a service (or this test process) in a scope. */
-export function scopeEnv(scope: TestScope): NodeJS.ProcessEnv {
-  return { KAFKA_TOPIC_PREFIX: scope.topicPrefix, DATABASE_URL: scope.databaseUrl, KAFKA_BROKERS: scope.brokers };
+/** The environment that puts a service (or, without one, this test process) in a scope: on a secured cluster, as its own principal. */
+export function scopeEnv(scope: TestScope, service?: string): NodeJS.ProcessEnv {
+  const where = {
+    KAFKA_TOPIC_PREFIX: scope.topicPrefix,
+    DATABASE_URL: scope.databaseUrl,
+    KAFKA_BROKERS: scope.brokers,
+  };
+  if (!scope.secured) return where;
+  const { admin, principals } = scope.secured;
+  return {
+    ...where,
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_USERNAME: service ?? admin.username,
+    KAFKA_PASSWORD: service ? principals[service] : admin.password,
+  };
+}
+
+/** A client of the scope's brokers (topic names given whole), as the cluster's admin when it is secured. */
+export function scopeKafka(scope: TestScope, clientId: string) {
+  return createKafka({ brokers: scope.brokers.split(','), clientId, topicPrefix: '', sasl: scope.secured?.admin });
 }
 
 async function copyDatabase(templateUrl: URL, database: string): Promise<void> {
