@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config';
 import { DashboardHttpController } from './dashboard/dashboard.http.controller';
 import { gatewayDatabase } from './database';
 import { DocsHttpController } from './docs/docs.http.controller';
+import { KeysHttpController } from './keys/keys.http.controller';
 import { RoutingModule } from './routing/routing.module';
 import { TenantModule } from './tenant/tenant.module';
 
@@ -20,7 +21,7 @@ export class AppModule {
         TenantModule,
         RoutingModule,
       ],
-      controllers: [DocsHttpController, DashboardHttpController],
+      controllers: [DocsHttpController, DashboardHttpController, KeysHttpController],
       providers: [TenantKeys, { provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }

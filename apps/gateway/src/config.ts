@@ -19,6 +19,10 @@ export const gatewayEnv = z.object({
   GATEWAY_VIEW_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   /** The longest a cached view answer is served, should a change never be heard of. */
   GATEWAY_VIEW_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Each key's request budget (SPEC §5): a token bucket refilled at this rate… */
+  GATEWAY_RATE_LIMIT_PER_S: z.coerce.number().positive().default(50),
+  /** …holding at most this many requests (a burst). */
+  GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
   DASHBOARD_DIR: z.string().default(join(workspaceRoot(), 'dist/apps/dashboard')),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;

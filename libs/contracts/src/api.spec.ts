@@ -28,6 +28,9 @@ const SPEC_CALLS = [
   'put /v1/instances/{id}/reclamation-settings',
   'get /v1/instances/{id}/reclamation',
   'get /v1/reclamation',
+  'get /v1/tenant/keys',
+  'post /v1/tenant/keys',
+  'delete /v1/tenant/keys/{id}',
 ];
 
 describe('the OpenAPI document of SPEC §5', () => {

@@ -311,6 +311,26 @@ export const reclamationSummary = z.object({
   ),
 });
 
+/** SPEC §5's key scopes: `admin` may change anything of its tenant, `read` gets 403 `FORBIDDEN` on every change. */
+export const KEY_SCOPES = ['admin', 'read'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+export const createKeyRequest = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  scope: z.enum(KEY_SCOPES),
+});
+export type CreateKeyRequest = z.infer<typeof createKeyRequest>;
+export const tenantKey = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scope: z.enum(KEY_SCOPES),
+  createdAt: time,
+  lastUsedAt: time.nullable(),
+  revokedAt: time.nullable(),
+});
+export const tenantKeys = z.object({ items: z.array(tenantKey) });
+/** The key in clear: answered once, when it is made. */
+export const keyCreated = z.object({ id: z.uuid(), name: z.string(), scope: z.enum(KEY_SCOPES), apiKey: z.string() });
+
 export const SSO_SOURCE_STATES = ['polling', 'failing', 'paused'] as const;
 /** A source as `GET …/source` shows it: never its secret. */
 export const ssoSource = z.object({
@@ -359,6 +379,26 @@ export const API_OPERATIONS: Operation[] = [
     summary: 'Change its settings (estimates are derived again)',
     body: updateTenantRequest,
     answers: { 200: tenantSettings },
+  },
+  {
+    method: 'get',
+    path: '/v1/tenant/keys',
+    summary: "The tenant's keys (never the keys themselves)",
+    answers: { 200: tenantKeys },
+  },
+  {
+    method: 'post',
+    path: '/v1/tenant/keys',
+    summary: 'Make a key, `admin` or `read`: the key is answered this once',
+    body: createKeyRequest,
+    answers: { 201: keyCreated },
+  },
+  {
+    method: 'delete',
+    path: '/v1/tenant/keys/{id}',
+    summary: 'Revoke a key: it answers 401 within a second on every gateway',
+    answers: { 204: null },
+    conflicts: ['LAST_ADMIN_KEY'],
   },
   {
     method: 'post',
@@ -505,6 +545,12 @@ const jsonSchema = (schema: z.ZodType) => {
   return rest;
 };
 
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: "The key's burst: the most calls its bucket holds", schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'Calls left in the bucket now', schema: { type: 'integer' } },
+  'RateLimit-Reset': { description: 'Seconds until the bucket is full again', schema: { type: 'integer' } },
+};
+
 export function openApiDocument(version = '1.0.0') {
   const paths: Record<string, Record<string, object>> = {};
   const error = { content: { 'application/json': { schema: jsonSchema(errorBody) } } };
@@ -526,6 +572,15 @@ export function openApiDocument(version = '1.0.0') {
     responses['401'] = { description: 'UNAUTHENTICATED', ...error };
     if (op.path.includes('{')) responses['404'] = { description: 'NOT_FOUND (another tenant’s id too)', ...error };
     if (op.conflicts) responses['409'] = { description: op.conflicts.join(', '), ...error };
+    if (op.method !== 'get' && !op.admin) responses['403'] = { description: 'FORBIDDEN (a read key)', ...error };
+    responses['429'] = {
+      description: 'RATE_LIMITED: the key is over its request budget',
+      headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+      ...error,
+    };
+    // SPEC §5: every answer to a keyed call carries the key's budget.
+    for (const answer of Object.values(responses) as Array<{ headers?: object }>)
+      answer.headers = { ...RATE_LIMIT_HEADERS, ...answer.headers };
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
       summary: op.summary,

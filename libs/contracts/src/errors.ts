@@ -17,8 +17,10 @@ export const ERROR_CODES = {
   INVALID_TRANSITION: code('INVALID_TRANSITION', 409),
   EFFECTIVE_AT_INVALID: code('EFFECTIVE_AT_INVALID', 409),
   PAYLOAD_TOO_LARGE: code('PAYLOAD_TOO_LARGE', 413),
-  // Ours, same style
   FORBIDDEN: code('FORBIDDEN', 403),
+  LAST_ADMIN_KEY: code('LAST_ADMIN_KEY', 409),
+  RATE_LIMITED: code('RATE_LIMITED', 429, true),
+  // Ours, same style
   SERVICE_UNAVAILABLE: code('SERVICE_UNAVAILABLE', 503, true),
   INTERNAL: code('INTERNAL', 500, true),
   // Consumer rejections (DLQ reasons)

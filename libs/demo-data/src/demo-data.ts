@@ -308,11 +308,18 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
 
 function apiOf(base: string) {
   return async <T = unknown>(method: string, path: string, key: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
+    let res: Response;
+    // Over the key's request budget (SPEC §5), a client waits as long as Retry-After says.
+    for (let attempt = 1; ; attempt++) {
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (res.status !== 429 || attempt >= 10) break;
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1_000));
+    }
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;

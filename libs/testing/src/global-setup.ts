@@ -86,6 +86,9 @@ export default async function globalSetup(): Promise<void> {
     SSO_SOURCES_ALLOW_PRIVATE_URLS: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // Suites check rules, not budgets, and some call fast: a budget none reaches (the keys suite sets its own).
+    GATEWAY_RATE_LIMIT_PER_S: process.env.GATEWAY_RATE_LIMIT_PER_S ?? '10000',
+    GATEWAY_RATE_LIMIT_BURST: process.env.GATEWAY_RATE_LIMIT_BURST ?? '10000',
     ...TEST_SESSION,
   });
   // The step npm start runs, for the template: database and every service's migrations.

@@ -10,6 +10,7 @@ import { Reflector } from '@nestjs/core';
 import { DomainError } from '@org/errors';
 import { isPublic, sameSecret, SERVICE_CONFIG } from '@org/service';
 import type { GatewayConfig } from '../config';
+import type { KeyScope } from '@org/contracts';
 import { bearerOf, TenantKeys } from './tenant-keys';
 
 const ADMIN_ONLY = Symbol('adminOnly');
@@ -17,9 +18,15 @@ const ADMIN_ONLY = Symbol('adminOnly');
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
 
 interface AuthRequest {
+  method: string;
   headers: Record<string, string | string[] | undefined>;
   tenantId?: string;
+  keyId?: string;
 }
+
+/** SPEC §5: a `read` key reads; every call that changes something wants an `admin` key. */
+export const mayChange = (scope: KeyScope) => scope === 'admin';
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * `Authorization: Bearer <key>`: the admin key on admin routes, a tenant key elsewhere.
@@ -42,9 +49,12 @@ export class ApiKeyGuard implements CanActivate {
       if (sameSecret(key, this.config.ADMIN_API_KEY)) return true;
       throw new DomainError('UNAUTHENTICATED', 'this call needs the admin key');
     }
-    const tenantId = await this.keys.tenantOf(key);
-    if (!tenantId) throw new DomainError('UNAUTHENTICATED', 'unknown or revoked key');
-    request.tenantId = tenantId;
+    const holder = await this.keys.holderOf(key);
+    if (!holder) throw new DomainError('UNAUTHENTICATED', 'unknown or revoked key');
+    if (!READS.has(request.method) && !mayChange(holder.scope))
+      throw new DomainError('FORBIDDEN', `a ${holder.scope} key cannot change anything; use an admin key`);
+    request.tenantId = holder.tenantId;
+    request.keyId = holder.keyId;
     return true;
   }
 }
@@ -54,4 +64,11 @@ export const CurrentTenant = createParamDecorator((_: unknown, context: Executio
   const tenantId = context.switchToHttp().getRequest<AuthRequest>().tenantId;
   if (!tenantId) throw new DomainError('UNAUTHENTICATED', 'no tenant key on this call');
   return tenantId;
+});
+
+/** The key that authenticated this call (audit: who changed what). */
+export const CurrentKey = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+  const keyId = context.switchToHttp().getRequest<AuthRequest>().keyId;
+  if (!keyId) throw new DomainError('UNAUTHENTICATED', 'no tenant key on this call');
+  return keyId;
 });

@@ -33,7 +33,7 @@ export function answerCachedReads(app: INestApplication): void {
   function cachedAnswer(req: IncomingMessage) {
     if (!req.url || !cache.instanceOf(req.method ?? '', req.url)) return null;
     const key = bearerOf(req.headers.authorization);
-    const tenantId = key ? keys.knownTenantOf(key) : null;
-    return tenantId ? cache.get(tenantId, req.url) : null;
+    const holder = key ? keys.knownHolderOf(key) : null;
+    return holder ? cache.get(holder.tenantId, req.url) : null;
   }
 }

@@ -17,7 +17,15 @@ export class CreateTenantService {
     const { key, hash } = newApiKey();
     const tenant = await this.em.transactional(async (em) => {
       const tenant = em.create(Tenant, { id: randomUUID(), ...input, createdAt: new Date() });
-      em.create(ApiKey, { keyHash: hash, tenantId: tenant.id, createdAt: new Date(), revokedAt: null });
+      // SPEC §5: the key a tenant is made with has scope admin.
+      em.create(ApiKey, {
+        id: randomUUID(),
+        keyHash: hash,
+        tenantId: tenant.id,
+        name: 'First key',
+        scope: 'admin',
+        createdAt: new Date(),
+      });
       await em.flush();
       await addToOutbox(em, [tenantChanged(tenant)]);
       return tenant;
