@@ -255,6 +255,42 @@ describe('the dashboard in a browser, one session step by step (each step goes o
       await okta.close();
     }
   });
+
+  it('makes a read key shown once, revokes it, keeps the last admin key, and shows the changes as activity', async () => {
+    const call = gatewayCall(product.gateway.url);
+    await page.getByRole('button', { name: 'Keys', exact: true }).click();
+    const panel = page.getByTestId('keys-panel');
+    await panel.locator('input[name=name]').fill('BI export');
+    await panel.locator('select[name=scope]').selectOption('read');
+    await panel.getByRole('button', { name: 'Make a key' }).click();
+    const made = (await eventually(async () => (await page.getByTestId('new-key-value').textContent()) || null))!;
+    expect(made).toMatch(/^pk_/);
+    // The key reads, and changes nothing.
+    expect((await call('GET', '/v1/tenant', made)).status).toBe(200);
+    expect((await call('PATCH', '/v1/tenant', made, { name: 'Renamed' })).status).toBe(403);
+    const row = page.getByTestId('keys').locator('tr', { hasText: 'BI export' });
+    await expectText(row, 'read');
+    await shot('7-keys');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await expectText(row, 'revoked');
+    expect((await call('GET', '/v1/tenant', made)).status).toBe(401);
+    await page
+      .getByTestId('keys')
+      .locator('tr', { hasText: 'First key' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    await expectText(panel.locator('.message'), 'last admin key');
+
+    await page.getByRole('button', { name: 'Activity', exact: true }).click();
+    const activity = page.getByTestId('activity');
+    await eventually(async () => {
+      await page.getByTestId('activity-panel').getByRole('button', { name: 'Refresh' }).click();
+      return (await activity.textContent())?.includes('key revoked');
+    });
+    for (const change of ['key revoked', 'key created', 'sso source attached', 'connection deleted'])
+      await expectText(activity, change);
+    await shot('8-activity');
+  });
 });
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string, exact = false) {

@@ -157,13 +157,18 @@ describe('sso-sources: pulling from the SSO platforms (SPEC §8)', () => {
     await eventually(() =>
       ['0oaSF', '0oaSLACK'].every((app) => okta.requests.some((r) => r.path === `/api/v1/apps/${app}/users`)),
     );
-    const lists = await readTopic(
-      TOPICS.ssoEvents,
-      (m) => m.filter((x) => x.value?.includes('"sso.assignments"')).length >= 2,
+    // Each app's list of this connection (a list of one app can come twice: first poll, then sync).
+    const listsOf = (m: Array<{ value: string | null }>) =>
+      m
+        .filter((x) => x.value?.includes('"sso.assignments"'))
+        .map((x) => JSON.parse(x.value!))
+        .filter((e) => e.data.ssoConnectionId === ssoConnectionId);
+    const lists = listsOf(
+      await readTopic(TOPICS.ssoEvents, (m) =>
+        ['0oaSF', '0oaSLACK'].every((app) => listsOf(m).some((e) => e.data.ssoAppId === app)),
+      ),
     );
-    const sf = lists
-      .map((m) => JSON.parse(m.value!))
-      .find((e) => e.type === 'sso.assignments' && e.data.ssoAppId === '0oaSF');
+    const sf = lists.find((e) => e.data.ssoAppId === '0oaSF');
     expect(sf.data.users.map((u: { userId: string }) => u.userId)).toEqual(['00u0', '00u2', '00u9']);
 
     // Another tenant: every call on this source answers 404, as for a connection that does not exist.

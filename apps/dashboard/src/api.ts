@@ -81,3 +81,7 @@ function safeJson(text: string): unknown {
   }
 }
 export type SsoSource = z.infer<typeof api.ssoSource>;
+export type TenantKey = z.infer<typeof api.tenantKey>;
+export type KeyCreated = z.infer<typeof api.keyCreated>;
+export type AuditPage = z.infer<typeof api.auditPage>;
+export type AuditEntry = AuditPage['items'][number];

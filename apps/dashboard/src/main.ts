@@ -14,9 +14,11 @@ import {
   type SsoSource,
   type TenantSettings,
 } from './api';
+import { activityPanel } from './activity-panel';
 import { applicationsView, instanceLabel } from './applications';
 import { h, show } from './dom';
 import { instancePanel } from './instance-panel';
+import { keysPanel } from './keys-panel';
 import { wasteOverview } from './reclamation-panel';
 import { sourceOf, sourcePanel, ssoConnectionsView } from './sources-panel';
 import { reasonInWords } from './words';
@@ -155,6 +157,26 @@ async function workspace(client: ApiClient, tenant: TenantSettings) {
       {},
       h('h1', {}, 'Provisioning'),
       h('span', { class: 'tenant', 'data-testid': 'tenant' }, `${tenant.name} · ${tenant.timeZone}`),
+      ...(
+        [
+          ['Keys', keysPanel],
+          ['Activity', activityPanel],
+        ] as const
+      ).map(([title, panel]) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            onclick: () => {
+              selected = null;
+              drawList();
+              show(detail, panel(client));
+            },
+          },
+          title,
+        ),
+      ),
       h(
         'button',
         {

@@ -11,6 +11,9 @@ const REASONS: Record<string, string> = {
   EFFECTIVE_AT_INVALID:
     'The effective time may not lie in the future nor before the instance’s latest connection change.',
   UNAUTHENTICATED: 'That key is not valid. Use the tenant key shown when the tenant was created.',
+  FORBIDDEN: 'This key may only read: changes need an admin key.',
+  LAST_ADMIN_KEY: 'This is the last admin key of the organisation: make another admin key before revoking it.',
+  RATE_LIMITED: 'Too many calls with this key just now: wait a moment and try again.',
 };
 
 export function reasonInWords(code: string | null, fallback?: string): string {

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ServiceModule } from '@org/service';
+import { AuditHttpController } from './audit/audit.http.controller';
+import { RecordAuditKafkaController } from './audit/record-audit.kafka.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { TenantKeys } from './auth/tenant-keys';
 import type { GatewayConfig } from './config';
@@ -21,7 +23,13 @@ export class AppModule {
         TenantModule,
         RoutingModule,
       ],
-      controllers: [DocsHttpController, DashboardHttpController, KeysHttpController],
+      controllers: [
+        DocsHttpController,
+        DashboardHttpController,
+        KeysHttpController,
+        AuditHttpController,
+        RecordAuditKafkaController,
+      ],
       providers: [TenantKeys, { provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }

@@ -18,8 +18,7 @@ import {
 const KILLS = FULL ? 20 : 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BACKENDS = ['sso-ingest', 'connector-registry', 'provisioning-resolver'];
-/** Every service with consumer groups: all of them stop before a replay (an active group's offsets cannot be reset). */
-const CONSUMING = [...BACKENDS, 'sso-sources'];
+const GROUPS_EMPTY_WITHIN_MS = 60_000;
 
 /** Events of `topic` a service has applied since its process started (its /metrics). */
 async function appliedSince(p: Isolated, service: string, topic: string): Promise<number> {
@@ -56,16 +55,23 @@ describe('chaos: kills', () => {
     const settledMs = Date.now() - started;
 
     // Replay: every consumer group back to offset 0 of every topic, then the same views again.
-    // Stopped cleanly, so their consumers leave their groups at once (offsets of an active group cannot be reset).
-    await Promise.all(p.all.filter((s) => CONSUMING.includes(s.name)).map((s) => s.stop()));
+    // Groups are `<prefix><service>.<topic>`: every service that has one stops, cleanly, so its
+    // consumers leave at once (the offsets of an active group cannot be reset).
     const admin = scopeKafka(p.scope, 'replay').admin();
     await admin.connect();
     const groups = (await admin.listGroups()).groups
       .map((g) => g.groupId)
       .filter((g) => g.startsWith(p.scope.topicPrefix) && !g.includes('view-cache'));
+    const consuming = [...new Set(groups.map((g) => g.slice(p.scope.topicPrefix.length).split('.')[0]))];
+    await Promise.all(p.all.filter((s) => consuming.includes(s.name)).map((s) => s.stop()));
+    let active = groups;
+    for (const until = Date.now() + GROUPS_EMPTY_WITHIN_MS; active.length; await sleep(500)) {
+      if (Date.now() > until) throw new Error(`groups still active after their services stopped: ${active.join(', ')}`);
+      active = (await admin.describeGroups(groups)).groups
+        .filter((g) => g.state !== 'Empty' && g.state !== 'Dead')
+        .map((g) => g.groupId);
+    }
     let reset = 0;
-    for (let empty = false; !empty; await sleep(500))
-      empty = (await admin.describeGroups(groups)).groups.every((g) => g.state === 'Empty' || g.state === 'Dead');
     for (const groupId of groups)
       for (const { topic } of await admin.fetchOffsets({ groupId })) {
         await admin.resetOffsets({ groupId, topic, earliest: true });
@@ -74,7 +80,8 @@ describe('chaos: kills', () => {
     await admin.disconnect();
     expect(reset).toBeGreaterThanOrEqual(INPUTS.length);
     const replayStarted = Date.now();
-    for (const name of CONSUMING) await p.start(name);
+    // The gateway last: it is started with the others' addresses.
+    for (const name of consuming.sort((a, b) => Number(a === 'gateway') - Number(b === 'gateway'))) await p.start(name);
     await expectSettledAsReference(p, history);
     // The restarted sso-ingest really read the topic again from its start: every login once more.
     const replayedLogins = await appliedSince(p, 'sso-ingest', TOPICS.ssoEvents);

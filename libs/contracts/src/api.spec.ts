@@ -31,6 +31,7 @@ const SPEC_CALLS = [
   'get /v1/tenant/keys',
   'post /v1/tenant/keys',
   'delete /v1/tenant/keys/{id}',
+  'get /v1/audit',
 ];
 
 describe('the OpenAPI document of SPEC §5', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
+import { AUDIT_ACTIONS, auditTargetSchema } from './events/audit';
 import { connectionKindSchema, connectionStatusSchema } from './events/registry';
 
 // The REST API of SPEC §5: the requests the services parse with and the answers they give,
@@ -331,6 +332,29 @@ export const tenantKeys = z.object({ items: z.array(tenantKey) });
 /** The key in clear: answered once, when it is made. */
 export const keyCreated = z.object({ id: z.uuid(), name: z.string(), scope: z.enum(KEY_SCOPES), apiKey: z.string() });
 
+/** `GET /v1/audit`: newest first, `from` and `to` bounding `at` (both included), paged by an opaque cursor. */
+export const auditQuery = z
+  .strictObject({
+    from: time.optional(),
+    to: time.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().max(500).optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+export type AuditQuery = z.infer<typeof auditQuery>;
+export const auditEntry = z.object({
+  at: time,
+  /** The key that made the change; null for the admin key (tenant creation). */
+  keyId: z.uuid().nullable(),
+  action: z.enum(AUDIT_ACTIONS),
+  target: auditTargetSchema,
+  details: z.record(z.string(), z.unknown()),
+});
+export const auditPage = z.object({ items: z.array(auditEntry), nextCursor: z.string().nullable() });
+
 export const SSO_SOURCE_STATES = ['polling', 'failing', 'paused'] as const;
 /** A source as `GET …/source` shows it: never its secret. */
 export const ssoSource = z.object({
@@ -399,6 +423,13 @@ export const API_OPERATIONS: Operation[] = [
     summary: 'Revoke a key: it answers 401 within a second on every gateway',
     answers: { 204: null },
     conflicts: ['LAST_ADMIN_KEY'],
+  },
+  {
+    method: 'get',
+    path: '/v1/audit',
+    summary: 'Every change made through the API, newest first: who (the key), what, and what changed',
+    query: auditQuery,
+    answers: { 200: auditPage },
   },
   {
     method: 'post',

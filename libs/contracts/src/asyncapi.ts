@@ -57,6 +57,12 @@ const TOPIC_DOCS: Record<Topic, { producer: string; key: string; description: st
     key: '<tenantId>',
     description: 'Tenant settings (time zone, estimate window); an addition to SPEC §4 (compacted).',
   },
+  [TOPICS.audit]: {
+    producer: 'every service, for the changes it owns (transactional outbox)',
+    key: '<tenantId>',
+    description:
+      'Every change made through the API, who made it and what changed (GET /v1/audit); an addition to SPEC §4.',
+  },
 };
 
 /** The event schemas a topic's schema is made of (one, or the options of a discriminated union). */

@@ -5,6 +5,7 @@ import { connectorSnapshotSchema, connectorUsageSchema } from './events/connecto
 import { registryConnectionEventSchema } from './events/registry';
 import { resolverViewEventSchema } from './events/resolver';
 import { tenantChangedSchema } from './events/tenant';
+import { auditRecordedSchema } from './events/audit';
 import {
   ssoActivitySchema,
   ssoEstimateSchema,
@@ -26,6 +27,7 @@ export const TOPIC_EVENT_SCHEMAS = {
   [TOPICS.registryConnections]: registryConnectionEventSchema,
   [TOPICS.resolverViews]: resolverViewEventSchema,
   [TOPICS.tenants]: tenantChangedSchema,
+  [TOPICS.audit]: auditRecordedSchema,
 } satisfies Record<Topic, z.ZodType>;
 
 export type EventOf<T extends Topic> = z.infer<(typeof TOPIC_EVENT_SCHEMAS)[T]>;

@@ -9,5 +9,6 @@ export * from './events/connector';
 export * from './events/registry';
 export * from './events/resolver';
 export * from './events/tenant';
+export * from './events/audit';
 export * from './asyncapi';
 export * from './api';

@@ -28,9 +28,15 @@ describe('SPEC §7: the principals and their ACLs', () => {
       const consumed = topicsIn(name, /@EventPattern\(TOPICS\.(\w+)/g);
       const subscribed = topicsIn(name, /subscribe\(\{ topic: physicalTopic\(settings, TOPICS\.(\w+)\)/g);
       const produced = topicsIn(name, /topic: TOPICS\.(\w+)/g);
+      // recordChange (libs/service) writes the audit of a change to audit.v1.
+      const audits = sources(join(root, 'apps', name, 'src')).some((f) =>
+        readFileSync(f, 'utf8').includes('recordChange('),
+      );
+      if (audits) produced.add(TOPICS.audit);
       expect(new Set(principal.consumes)).toEqual(new Set([...consumed, ...subscribed]));
       // sso-sources produces through libs/connector-sdk, which names its topics itself.
       if (name !== 'sso-sources') expect(new Set(principal.produces)).toEqual(produced);
+      else expect(principal.produces.includes(TOPICS.audit)).toBe(audits);
     },
   );
 

@@ -34,7 +34,7 @@ describe('keys and ids', () => {
 describe('topics', () => {
   it('has a DLQ for every topic and compacts the state topics', () => {
     const specs = allTopicSpecs();
-    expect(specs).toHaveLength(20);
+    expect(specs).toHaveLength(22);
     const compacted = specs.filter((s) => s.compacted).map((s) => s.topic);
     expect(compacted.sort()).toEqual(
       [TOPICS.ssoActivity, TOPICS.ssoEstimates, TOPICS.ssoInstances, TOPICS.ssoUserActivity, TOPICS.tenants].sort(),

@@ -12,6 +12,8 @@ export const TOPICS = {
   resolverViews: 'resolver.views.v1',
   /** Not in SPEC §4: the gateway's tenant settings (time zone, window), which estimates and views depend on. */
   tenants: 'tenants.v1',
+  /** Not in SPEC §4: every change made through the API, for `GET /v1/audit` (keyed by tenant). */
+  audit: 'audit.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
@@ -38,6 +40,7 @@ export const TOPIC_SPECS: Record<Topic, TopicSpec> = {
   [TOPICS.registryConnections]: { partitions: 3, compacted: false },
   [TOPICS.resolverViews]: { partitions: 3, compacted: false },
   [TOPICS.tenants]: { partitions: 1, compacted: true },
+  [TOPICS.audit]: { partitions: 3, compacted: false },
 };
 
 /** Every topic the product uses, DLQs included, with how to create it. */

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KafkaEventServer } from '@org/kafka';
 import { Logger } from 'nestjs-pino';
+import { rememberRequestKeys } from './audit';
 import { timeRequests } from './metrics';
 import { parseRequests } from './request-parsing';
 
@@ -42,6 +43,7 @@ export async function startService(
 export async function configureService(app: INestApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   parseRequests(app);
+  rememberRequestKeys(app);
   app.connectMicroservice({ strategy: app.get(KafkaEventServer) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
 }

@@ -4,3 +4,4 @@ export * from './internal-auth.guard';
 export * from './service.module';
 export * from './metrics';
 export * from './request-parsing';
+export * from './audit';

@@ -1,3 +1,4 @@
+import type { Change } from '@org/service';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { instanceKey, type RegistryConnectionEvent, TOPICS } from '@org/contracts';
 import { NotFoundError } from '@org/errors';
@@ -57,6 +58,17 @@ export const connectionView = (c: ConnectionRecord) => ({
 });
 
 /** The whole connection after a change, keyed by instance so one instance's changes stay in order. */
+/** The audit of a lifecycle change: the connection's state after it, and from when. */
+export function connectionChange(type: RegistryConnectionEvent['type'], c: ConnectionRecord): Change {
+  const { instanceId, kind, vendor, supportsLicenseTiers, status } = c;
+  return {
+    tenantId: c.tenantId,
+    action: type,
+    target: { type: 'connection', id: c.id },
+    details: { instanceId, kind, vendor, supportsLicenseTiers, status, effectiveAt: c.changedAt.toISOString() },
+  };
+}
+
 export function connectionEvent(type: RegistryConnectionEvent['type'], c: ConnectionRecord): OutgoingEvent {
   const { id, createdAt: _createdAt, ...state } = connectionView(c);
   const event: RegistryConnectionEvent = {

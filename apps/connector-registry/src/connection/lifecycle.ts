@@ -2,7 +2,8 @@ import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { ConnectionStatus, RegistryConnectionEvent } from '@org/contracts';
 import { NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
-import { type ConnectionRecord, connectionEvent, isUuid, withPeriods } from './connection-record';
+import { recordChange } from '@org/service';
+import { type ConnectionRecord, connectionChange, connectionEvent, isUuid, withPeriods } from './connection-record';
 import { Connection } from './connection.entity';
 import { constraintRefusal, effectiveAtOf } from './effective-at';
 
@@ -10,7 +11,7 @@ import { constraintRefusal, effectiveAtOf } from './effective-at';
  * One lifecycle change (R10–R12) in one transaction: lock the connection, let `transition`
  * decide the new status (or refuse), only then check the effective time — a refused transition
  * or a repeated delete answers the same whatever `effectiveAt` says — and let `write` record it;
- * then queue the connection's new state on registry.connections.v1 through the outbox.
+ * then queue the connection's new state on registry.connections.v1 through the outbox, and its audit.
  */
 export async function changeConnection(
   em: EntityManager,
@@ -39,6 +40,7 @@ export async function changeConnection(
       await tx.flush();
       const [changed] = await withPeriods(tx, [locked]);
       await addToOutbox(tx, [connectionEvent(eventType, changed)]);
+      await recordChange(tx, connectionChange(eventType, changed));
       return changed;
     });
   } catch (error) {

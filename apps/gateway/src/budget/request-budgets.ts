@@ -3,8 +3,7 @@ import type { ErrorBody } from '@org/contracts';
 import { SERVICE_CONFIG } from '@org/service';
 import { TokenBucket } from 'limiter';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { hashApiKey } from '../auth/api-key';
-import { bearerOf } from '../auth/tenant-keys';
+import { keyHashOf } from '../auth/tenant-keys';
 import type { GatewayConfig } from '../config';
 
 /** What one request took from its key's budget: the RateLimit-* headers, and how long to wait when refused. */
@@ -80,9 +79,9 @@ export function limitRequests(app: INestApplication): void {
   server.removeAllListeners('request');
   server.on('close', () => budgets.close());
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const key = bearerOf(req.headers.authorization);
-    if (key) {
-      const admission = budgets.take(hashApiKey(key));
+    const keyHash = keyHashOf(req);
+    if (keyHash) {
+      const admission = budgets.take(keyHash);
       for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
       if (!admission.allowed) {
         const body: ErrorBody = {

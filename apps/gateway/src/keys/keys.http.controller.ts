@@ -2,9 +2,10 @@ import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { createKeyRequest } from '@org/contracts';
 import { DomainError, NotFoundError, parseRequest } from '@org/errors';
+import { recordChange } from '@org/service';
 import { randomUUID } from 'node:crypto';
 import { newApiKey } from '../auth/api-key';
-import { CurrentTenant } from '../auth/api-key.guard';
+import { CurrentKey, CurrentTenant } from '../auth/api-key.guard';
 import { TenantKeys } from '../auth/tenant-keys';
 import { ApiKey } from '../tenant/api-key.entity';
 
@@ -34,26 +35,28 @@ export class KeysHttpController {
   }
 
   @Post()
-  async create(@CurrentTenant() tenantId: string, @Body() body: unknown) {
+  async create(@CurrentTenant() tenantId: string, @CurrentKey() keyId: string, @Body() body: unknown) {
     const { name, scope } = parseRequest(createKeyRequest, body);
     const { key, hash } = newApiKey();
-    const em = this.em.fork();
-    const created = em.create(ApiKey, {
-      id: randomUUID(),
-      keyHash: hash,
-      tenantId,
-      name,
-      scope,
-      createdAt: new Date(),
+    const id = randomUUID();
+    await this.em.fork().transactional(async (em) => {
+      em.create(ApiKey, { id, keyHash: hash, tenantId, name, scope, createdAt: new Date() });
+      await em.flush();
+      await recordChange(em, {
+        tenantId,
+        keyId,
+        action: 'key.created',
+        target: { type: 'key', id },
+        details: { name, scope },
+      });
     });
-    await em.flush();
-    return { id: created.id, name, scope, apiKey: key };
+    return { id, name, scope, apiKey: key };
   }
 
   /** Revoking twice answers 204 again; the last admin key of a tenant stays (409 LAST_ADMIN_KEY). */
   @Delete(':id')
   @HttpCode(204)
-  async revoke(@CurrentTenant() tenantId: string, @Param('id') id: string) {
+  async revoke(@CurrentTenant() tenantId: string, @CurrentKey() keyId: string, @Param('id') id: string) {
     if (!UUID.test(id)) throw new NotFoundError('key', id);
     await this.em.fork().transactional(async (em) => {
       // The tenant's keys locked together: two revocations at once cannot each leave the other as the last admin.
@@ -65,6 +68,14 @@ export class KeysHttpController {
       if (key.scope === 'admin' && !otherAdmins.length)
         throw new DomainError('LAST_ADMIN_KEY', 'this is the last admin key of the tenant: make another one first');
       key.revokedAt = new Date();
+      await em.flush();
+      await recordChange(em, {
+        tenantId,
+        keyId,
+        action: 'key.revoked',
+        target: { type: 'key', id },
+        details: { name: key.name, scope: key.scope },
+      });
     });
     this.keys.forget(id);
   }

@@ -3,9 +3,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129095429 } from './Migration20261129095429';
 import { Migration20261130131310_inactive_after_days } from './Migration20261130131310_inactive_after_days';
 import { Migration20261130194219_tenant_keys } from './Migration20261130194219_tenant_keys';
+import { Migration20261130220018_audit } from './Migration20261130220018_audit';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095429', class: Migration20261129095429 },
   { name: 'Migration20261130131310_inactive_after_days', class: Migration20261130131310_inactive_after_days },
   { name: 'Migration20261130194219_tenant_keys', class: Migration20261130194219_tenant_keys },
+  { name: 'Migration20261130220018_audit', class: Migration20261130220018_audit },
 ];

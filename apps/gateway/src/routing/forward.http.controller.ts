@@ -1,7 +1,7 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@org/errors';
-import { INTERNAL_TOKEN_HEADER, SERVICE_CONFIG, TENANT_HEADER } from '@org/service';
-import { CurrentTenant } from '../auth/api-key.guard';
+import { INTERNAL_TOKEN_HEADER, KEY_HEADER, SERVICE_CONFIG, TENANT_HEADER } from '@org/service';
+import { CurrentKey, CurrentTenant } from '../auth/api-key.guard';
 import type { GatewayConfig } from '../config';
 import { type CachedAnswer, ViewCache } from '../view-cache/view-cache';
 import { upstreamOf } from './routes';
@@ -26,7 +26,8 @@ const UPSTREAM_TIMEOUT_MS = 15_000;
 
 /**
  * Every tenant call the gateway does not answer itself goes to the service that owns it,
- * with the internal credential and the authenticated tenant; the answer comes back as is.
+ * with the internal credential, the authenticated tenant and its key (for the audit); the answer
+ * comes back as is.
  */
 @Controller()
 export class ForwardHttpController {
@@ -36,7 +37,12 @@ export class ForwardHttpController {
   ) {}
 
   @All('v1/*path')
-  async forward(@CurrentTenant() tenantId: string, @Req() req: ForwardRequest, @Res() res: ForwardResponse) {
+  async forward(
+    @CurrentTenant() tenantId: string,
+    @CurrentKey() keyId: string,
+    @Req() req: ForwardRequest,
+    @Res() res: ForwardResponse,
+  ) {
     const base = upstreamOf(req.originalUrl, this.config);
     if (!base) throw new NotFoundError('route', `${req.method} ${req.originalUrl.split('?')[0]}`);
     const instanceId = this.cache.instanceOf(req.method, req.originalUrl);
@@ -53,6 +59,7 @@ export class ForwardHttpController {
         headers: {
           [INTERNAL_TOKEN_HEADER]: this.config.INTERNAL_API_TOKEN,
           [TENANT_HEADER]: tenantId,
+          [KEY_HEADER]: keyId,
           ...(hasBody ? { 'content-type': 'application/json' } : {}),
           // The answer's format (the reclamation report also speaks text/csv).
           ...(req.headers.accept ? { accept: String(req.headers.accept) } : {}),

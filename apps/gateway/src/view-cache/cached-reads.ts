@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { httpDuration } from '@org/service';
-import { bearerOf, TenantKeys } from '../auth/tenant-keys';
+import { keyHashOf, TenantKeys } from '../auth/tenant-keys';
 import { ViewCache } from './view-cache';
 
 /**
@@ -32,8 +32,8 @@ export function answerCachedReads(app: INestApplication): void {
 
   function cachedAnswer(req: IncomingMessage) {
     if (!req.url || !cache.instanceOf(req.method ?? '', req.url)) return null;
-    const key = bearerOf(req.headers.authorization);
-    const holder = key ? keys.knownHolderOf(key) : null;
+    const keyHash = keyHashOf(req);
+    const holder = keyHash ? keys.knownHolderOf(keyHash) : null;
     return holder ? cache.get(holder.tenantId, req.url) : null;
   }
 }

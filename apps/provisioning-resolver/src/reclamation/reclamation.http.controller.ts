@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Body, Controller, Get, Headers, Param, Put, Query, StreamableFile } from '@nestjs/common';
 import { reclamationQuery, reclamationSettingsRequest } from '@org/contracts';
 import { parseQuery, parseRequest } from '@org/errors';
-import { TenantId } from '@org/service';
+import { recordChange, TenantId } from '@org/service';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { InstanceFact } from '../fact/instance-fact.entity';
@@ -49,6 +49,12 @@ export class ReclamationHttpController {
       await instanceOf(em, tenantId, instanceId);
       const row = { ...settings, exemptEmails, instanceId, tenantId };
       await em.upsert(ReclamationSettings, row, { onConflictFields: ['instanceId'], disableIdentityMap: true });
+      await recordChange(em, {
+        tenantId,
+        action: 'reclamation-settings.updated',
+        target: { type: 'reclamation-settings', id: instanceId },
+        details: settingsView(row),
+      });
       return row;
     });
     return settingsView(stored);

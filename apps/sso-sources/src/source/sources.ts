@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SsoSourceRequest } from '@org/contracts';
 import { NotFoundError } from '@org/errors';
-import { SERVICE_CONFIG } from '@org/service';
+import { recordChange, SERVICE_CONFIG } from '@org/service';
 import { isDeepStrictEqual } from 'node:util';
 import type { SsoSourcesConfig } from '../config';
 import { KnownSsoConnection } from '../sso-connection/known-sso-connection.entity';
@@ -62,6 +62,13 @@ export class Sources {
         lastError: null,
       });
       await em.flush();
+      await recordChange(em, {
+        tenantId,
+        action: old ? 'sso-source.replaced' : 'sso-source.attached',
+        target: { type: 'sso-source', id: ssoConnectionId },
+        // The settings are URLs, ids and the schedule; the secret is never recorded.
+        details: { platform: request.platform, settings, keptCheckpoint: sameSource },
+      });
       return source;
     });
   }
@@ -75,16 +82,32 @@ export class Sources {
   /** Due now, logins and lists alike (a lease held by a running poll is left to finish). */
   async syncNow(tenantId: string, ssoConnectionId: string): Promise<SsoSource> {
     const now = new Date();
-    const changed = await this.em
-      .fork()
-      .nativeUpdate(SsoSource, { ssoConnectionId, tenantId }, { nextPollAt: now, nextAssignmentsAt: now });
-    if (!changed) throw new NotFoundError('source of SSO connection', ssoConnectionId);
+    await this.em.fork().transactional(async (em) => {
+      const changed = await em.nativeUpdate(
+        SsoSource,
+        { ssoConnectionId, tenantId },
+        { nextPollAt: now, nextAssignmentsAt: now },
+      );
+      if (!changed) throw new NotFoundError('source of SSO connection', ssoConnectionId);
+      await recordChange(em, {
+        tenantId,
+        action: 'sso-source.sync-requested',
+        target: { type: 'sso-source', id: ssoConnectionId },
+      });
+    });
     return this.find(tenantId, ssoConnectionId);
   }
 
   async detach(tenantId: string, ssoConnectionId: string): Promise<void> {
-    const deleted = await this.em.fork().nativeDelete(SsoSource, { ssoConnectionId, tenantId });
-    if (!deleted) throw new NotFoundError('source of SSO connection', ssoConnectionId);
+    await this.em.fork().transactional(async (em) => {
+      const deleted = await em.nativeDelete(SsoSource, { ssoConnectionId, tenantId });
+      if (!deleted) throw new NotFoundError('source of SSO connection', ssoConnectionId);
+      await recordChange(em, {
+        tenantId,
+        action: 'sso-source.detached',
+        target: { type: 'sso-source', id: ssoConnectionId },
+      });
+    });
   }
 }
 

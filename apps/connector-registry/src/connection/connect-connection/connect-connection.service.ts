@@ -2,13 +2,14 @@ import { EntityManager, sql } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
+import { recordChange } from '@org/service';
 import { randomUUID } from 'node:crypto';
 import { refusalOf } from '../../application/check-eligibility/eligibility';
 import { eligibilityFactsOf } from '../../application/check-eligibility/eligibility-facts';
 import { KnownInstance } from '../../sso-instance/known-instance.entity';
 import { KnownSsoConnection } from '../../sso-instance/known-sso-connection.entity';
 import { ConnectionPeriod } from '../connection-period.entity';
-import { type ConnectionRecord, connectionEvent, connectionOf } from '../connection-record';
+import { type ConnectionRecord, connectionChange, connectionEvent, connectionOf } from '../connection-record';
 import { Connection } from '../connection.entity';
 import { constraintRefusal, effectiveAtOf } from '../effective-at';
 import type { ConnectConnectionRequest } from '@org/contracts';
@@ -53,6 +54,7 @@ export class ConnectConnectionService {
         await em.insert(ConnectionPeriod, { connectionId: id, instanceId: input.instanceId, from: at });
         const connection = await connectionOf(em, tenantId, id);
         await addToOutbox(em, [connectionEvent('connection.connected', connection)]);
+        await recordChange(em, connectionChange('connection.connected', connection));
         return connection;
       });
     } catch (error) {

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { addToOutbox } from '@org/kafka';
+import { recordChange } from '@org/service';
 import { randomUUID } from 'node:crypto';
 import { ApiKey } from '../api-key.entity';
 import { newApiKey } from '../../auth/api-key';
@@ -18,7 +19,7 @@ export class CreateTenantService {
     const tenant = await this.em.transactional(async (em) => {
       const tenant = em.create(Tenant, { id: randomUUID(), ...input, createdAt: new Date() });
       // SPEC §5: the key a tenant is made with has scope admin.
-      em.create(ApiKey, {
+      const firstKey = em.create(ApiKey, {
         id: randomUUID(),
         keyHash: hash,
         tenantId: tenant.id,
@@ -28,6 +29,23 @@ export class CreateTenantService {
       });
       await em.flush();
       await addToOutbox(em, [tenantChanged(tenant)]);
+      const tenantId = tenant.id;
+      const { name, timeZone, estimateWindowDays, inactiveAfterDays } = tenant;
+      // Made with the admin key, which has no id.
+      await recordChange(em, {
+        tenantId,
+        keyId: null,
+        action: 'tenant.created',
+        target: { type: 'tenant', id: tenantId },
+        details: { name, timeZone, estimateWindowDays, inactiveAfterDays },
+      });
+      await recordChange(em, {
+        tenantId,
+        keyId: null,
+        action: 'key.created',
+        target: { type: 'key', id: firstKey.id },
+        details: { name: firstKey.name, scope: firstKey.scope },
+      });
       return tenant;
     });
     return { tenant, apiKey: key };
