@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/node_modules', '**/dist', '.data', '.nx', 'tmp', '**/migrations/.snapshot-*.json'] },
+  { ignores: ['**/node_modules', '**/dist', '.data', '.nx', 'tmp', '**/migrations/.snapshot-*.json', 'e2e/api/schema.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

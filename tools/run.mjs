@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lineFormatter, prettyWanted } from './log-lines.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, '.data');
@@ -191,8 +192,12 @@ async function start() {
   const urls = Object.fromEntries(
     SERVICES.filter((s) => s.urlVar).map((s) => [s.urlVar, `http://127.0.0.1:${portOf(s)}`]),
   );
-  const children = SERVICES.map((s) => {
+  // pino-pretty is installed by now (ensureInstalled ran), so it is loaded only here.
+  const prettyFactory = prettyWanted() ? (await import('pino-pretty')).prettyFactory : undefined;
+  const width = Math.max(...SERVICES.map((s) => s.name.length));
+  const children = SERVICES.map((s, index) => {
     const port = portOf(s);
+    const shown = lineFormatter(s.name, index, { width, prettyFactory });
     const child = spawn(process.execPath, built(s), {
       cwd: root,
       env: { ...urls, ...env, [s.portVar]: String(port), ...asPrincipal(s.name, cluster?.principals[s.name]) },
@@ -203,7 +208,7 @@ async function start() {
       stream.on('data', (chunk) => {
         const lines = (rest + chunk).split('\n');
         rest = lines.pop();
-        for (const line of lines) process.stdout.write(`[${s.name}] ${line}\n`);
+        for (const line of lines) process.stdout.write(`${shown(line)}\n`);
       });
     }
     return { ...s, port, child };
@@ -323,6 +328,8 @@ async function staticChecks() {
     ['unit tests', bin('jest'), ['-c', 'jest.config.js', '--ci'], jestEnv()],
     ['typecheck (e2e)', bin('tsc'), ['-p', 'e2e/tsconfig.json', '--noEmit']],
     ['typecheck (dashboard)', bin('tsc'), ['-p', 'apps/dashboard/tsconfig.json', '--noEmit']],
+    // Redocly's and Spectral's rules on the OpenAPI document; the typed client's schema up to date.
+    ['API documents', process.execPath, [...tsNode, 'tools/api-docs.ts', 'check']],
   ];
   const failed = [];
   const runTask = ([name, command, args, env = process.env]) =>

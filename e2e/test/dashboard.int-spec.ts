@@ -180,14 +180,22 @@ describe('the dashboard in a browser, one session step by step (each step goes o
     ]);
   });
 
-  it('shows why an app with only social logins cannot be connected, and the refusal when tried', async () => {
+  it('shows why an app with only social logins cannot be connected, and offers no Connect… there', async () => {
     const canva = page.locator('tr[data-app=canva]');
     await expectText(canva.getByTestId('reason'), 'only social logins');
-    await canva.getByRole('button', { name: 'Connect…' }).click();
-    const form = page.getByTestId('connect-form');
-    await form.locator('input[name=vendor]').fill('Canva SCIM');
-    await form.getByRole('button', { name: 'Connect' }).click();
-    await expectText(page.getByTestId('message'), 'only social logins');
+    expect(await canva.getByRole('button', { name: 'Connect…' }).count()).toBe(0);
+    await canva.getByRole('button', { name: 'View' }).click();
+    await expectText(page.getByTestId('connect-refusal'), 'only social logins');
+    expect(await page.getByTestId('connect-form').count()).toBe(0);
+    // The API refuses it all the same (R7).
+    const instanceId = await canva.getAttribute('data-instance');
+    const tried = await api('POST', '/v1/connections', {
+      instanceId,
+      kind: 'provisioning',
+      vendor: 'Canva SCIM',
+      supportsLicenseTiers: false,
+    });
+    expect([tried.status, tried.body.error.code]).toEqual([409, 'NO_SSO_LOGIN_DATA']);
     await shot('3-refused-social-only');
   });
 
@@ -226,6 +234,10 @@ describe('the dashboard in a browser, one session step by step (each step goes o
     const view = (await api('GET', `/v1/instances/${zoomInstance}/provisioning?from=${ago(700).slice(0, 10)}`)).body;
     expect(view.days.every((d: { source: string }) => d.source === 'sso_estimate')).toBe(true);
     expect(await page.locator('tr[data-app=zoom] .badge').textContent()).toBe('not connected');
+    // Connectable again: its row offers Connect….
+    await eventually(
+      async () => (await page.locator('tr[data-app=zoom]').getByRole('button', { name: 'Connect…' }).count()) === 1,
+    );
   });
 
   it('attaches an Okta source to the SSO connection with its form, and shows it polling', async () => {

@@ -118,7 +118,7 @@ describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', ()
   });
 
   it('walks connect → disconnect → reconnect → disconnect → delete, refusing wrong transitions', async () => {
-    const { call, sf1, tenantId } = await tenantWithInstances();
+    const { call, sf1, sf2, tenantId } = await tenantWithInstances();
     const c = (await call('POST', '/v1/connections', connectBody(sf1, { effectiveAt: '2025-01-01T00:00:00Z' }))).body;
     expect(c).toEqual({
       id: expect.any(String),
@@ -177,6 +177,17 @@ describe('connector-registry: the connection lifecycle (R3–R7, R10–R12)', ()
     expect((await other('GET', `/v1/connections/${c.id}`)).status).toBe(404);
     expect((await other('POST', `/v1/connections/${c.id}/disconnect`, {})).status).toBe(404);
     expect((await call('GET', '/v1/connections/not-a-uuid')).status).toBe(404);
+    // The list, of one instance: the tenant's own only; an unknown or another tenant's instance has none.
+    const neighbour = (await call('POST', '/v1/connections', connectBody(sf2))).body;
+    const ofInstance: Array<{ id: string; instanceId: string }> = (
+      await call('GET', `/v1/connections?instanceId=${c.instanceId}`)
+    ).body.items;
+    expect(ofInstance.map((x) => x.id)).toEqual([c.id]);
+    const all: Array<{ id: string }> = (await call('GET', '/v1/connections')).body.items;
+    expect(all.map((x) => x.id).sort()).toEqual([c.id, neighbour.id].sort());
+    expect((await other('GET', `/v1/connections?instanceId=${c.instanceId}`)).body.items).toEqual([]);
+    expect((await call('GET', '/v1/connections?instanceId=not-a-uuid')).body.items).toEqual([]);
+    expect((await call('GET', '/v1/connections?instance=x')).status).toBe(400);
 
     // Every change left through the outbox, in order, keyed by instance.
     const messages = await readTopic(

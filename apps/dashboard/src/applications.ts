@@ -52,7 +52,8 @@ export function applicationsView(input: ApplicationsInput): HTMLElement {
           'td',
           { class: 'actions' },
           h('button', { type: 'button', onclick: () => input.onSelect(app, instance) }, 'View'),
-          connection
+          // R7: no Connect… where connecting is refused; the reason is shown instead.
+          connection || reason
             ? null
             : h(
                 'button',

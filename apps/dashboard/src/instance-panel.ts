@@ -12,6 +12,8 @@ export interface PanelContext {
   client: ApiClient;
   timeZone: string;
   label: string;
+  /** Why this instance cannot be connected (R7: a §3 code), or null when it can. */
+  refusal: string | null;
   /** The applications list changed (a connection was made, changed or deleted). */
   onChanged(): void;
 }
@@ -88,8 +90,8 @@ export function instancePanel(
     say(error instanceof ApiError ? reasonInWords(error.code, error.message) : String(error));
 
   async function loadConnection() {
-    const all = await ctx.client.get<{ items: Connection[] }>('/v1/connections');
-    connections = all.items.filter((c) => c.instanceId === instance.instanceId);
+    const path = `/v1/connections?instanceId=${encodeURIComponent(instance.instanceId)}`;
+    connections = (await ctx.client.get<{ items: Connection[] }>(path)).items;
     connection = connections.find((c) => c.status !== 'deleted') ?? null;
     drawConnection();
   }
@@ -142,7 +144,10 @@ export function instancePanel(
         connectionBox,
         h('h3', {}, 'Connection'),
         h('p', {}, 'Not connected: the view shows the SSO estimate.'),
-        connectForm(),
+        // R7: an instance that cannot be connected shows why, not a form bound to be refused.
+        ctx.refusal
+          ? h('p', { class: 'reason', 'data-testid': 'connect-refusal' }, reasonInWords(ctx.refusal))
+          : connectForm(),
       );
       return;
     }

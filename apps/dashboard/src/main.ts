@@ -91,6 +91,8 @@ async function workspace(client: ApiClient, tenant: TenantSettings) {
           client,
           timeZone: tenant.timeZone,
           label: instanceLabel(instance, ssoConnections),
+          refusal:
+            eligibility.get(app.appKey)?.instances.find((e) => e.instanceId === instance.instanceId)?.reason ?? null,
           onChanged: () => void loadList(),
         },
         app,

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { startService } from '@org/service';
 import { AppModule } from './app.module';

@@ -140,6 +140,9 @@ export const reclamationQuery = z.strictObject({
   reason: z.enum(RECLAIM_REASONS).optional(),
 });
 
+/** `GET /v1/connections?instanceId=`: the connections of one instance (every one of the tenant without it). */
+export const connectionsQuery = z.strictObject({ instanceId: z.string().min(1).max(128).optional() });
+
 export const viewRangeQuery = z.strictObject({ from: day.optional(), to: day.optional() });
 export const dayUsersQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -371,9 +374,26 @@ export const ssoSource = z.object({
 
 // --- the operations, for the OpenAPI document ---
 
+/** The groups of operations in the OpenAPI document, in its order. */
+const TAGS = {
+  tenants: 'A tenant and its settings.',
+  keys: "The tenant's keys: admin or read, shown once, revocable.",
+  audit: 'Every change made through the API, and who made it.',
+  'sso-connections': 'SSO platforms the tenant logs in with: where instances come from.',
+  'sso-sources': 'Pulling logins and assignment lists from the SSO platforms (SPEC §8).',
+  applications: 'Applications, their instances, and which can be connected (R7).',
+  connections: 'Connectors attached to instances, and their lifecycle (R3–R6, R10–R12).',
+  views: 'Who was provisioned on each day, from which source (R8–R15).',
+  reclamation: 'Seats to reclaim, and what they cost (R16–R20).',
+} as const;
+
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
+  /** operationId: what a generated client calls it. */
+  id: string;
+  tag: keyof typeof TAGS;
+  description: string;
   summary: string;
   admin?: boolean;
   query?: z.ZodObject;
@@ -391,15 +411,31 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/v1/tenants',
+    id: 'createTenant',
+    tag: 'tenants',
+    description:
+      'Makes a tenant with its settings and answers its first key, of scope admin. Only the admin key (ADMIN_API_KEY) may call it.',
     summary: 'Make a tenant (admin key)',
     admin: true,
     body: createTenantRequest,
     answers: { 201: tenantCreated },
   },
-  { method: 'get', path: '/v1/tenant', summary: 'The tenant of the key', answers: { 200: tenantSettings } },
+  {
+    method: 'get',
+    path: '/v1/tenant',
+    id: 'getTenant',
+    tag: 'tenants',
+    description: 'The settings of the tenant whose key calls.',
+    summary: 'The tenant of the key',
+    answers: { 200: tenantSettings },
+  },
   {
     method: 'patch',
     path: '/v1/tenant',
+    id: 'updateTenant',
+    tag: 'tenants',
+    description:
+      'Changes the name, time zone, estimate window or inactivity threshold. A new time zone or window derives the SSO estimates again.',
     summary: 'Change its settings (estimates are derived again)',
     body: updateTenantRequest,
     answers: { 200: tenantSettings },
@@ -407,12 +443,20 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/tenant/keys',
+    id: 'listKeys',
+    tag: 'keys',
+    description:
+      "The tenant's keys with their scope and last use; never the keys themselves, which are kept as hashes.",
     summary: "The tenant's keys (never the keys themselves)",
     answers: { 200: tenantKeys },
   },
   {
     method: 'post',
     path: '/v1/tenant/keys',
+    id: 'createKey',
+    tag: 'keys',
+    description:
+      'Makes a key of scope admin (may change anything) or read (reads only). The key is in this answer and nowhere else.',
     summary: 'Make a key, `admin` or `read`: the key is answered this once',
     body: createKeyRequest,
     answers: { 201: keyCreated },
@@ -420,6 +464,10 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'delete',
     path: '/v1/tenant/keys/{id}',
+    id: 'revokeKey',
+    tag: 'keys',
+    description:
+      'Revokes a key: it answers 401 within a second on every gateway. The last admin key cannot be revoked.',
     summary: 'Revoke a key: it answers 401 within a second on every gateway',
     answers: { 204: null },
     conflicts: ['LAST_ADMIN_KEY'],
@@ -427,6 +475,10 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/audit',
+    id: 'listAuditEntries',
+    tag: 'audit',
+    description:
+      'Every change made through the API, newest first: the key that made it, what it changed and the new values. Bounded by time, paged with an opaque cursor.',
     summary: 'Every change made through the API, newest first: who (the key), what, and what changed',
     query: auditQuery,
     answers: { 200: auditPage },
@@ -434,14 +486,29 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/v1/sso-connections',
+    id: 'createSsoConnection',
+    tag: 'sso-connections',
+    description:
+      'Registers an SSO connection (an Okta org, an Entra ID tenant, a Google Workspace); its instances appear with its first logins.',
     summary: 'Register an SSO connection',
     body: registerSsoConnectionRequest,
     answers: { 201: ssoConnection },
   },
-  { method: 'get', path: '/v1/sso-connections', summary: 'SSO connections', answers: { 200: ssoConnections } },
+  {
+    method: 'get',
+    path: '/v1/sso-connections',
+    id: 'listSsoConnections',
+    tag: 'sso-connections',
+    description: "The tenant's SSO connections.",
+    summary: 'SSO connections',
+    answers: { 200: ssoConnections },
+  },
   {
     method: 'delete',
     path: '/v1/sso-connections/{id}',
+    id: 'deleteSsoConnection',
+    tag: 'sso-connections',
+    description: 'Removes an SSO connection, unless one of its instances holds a connection that is not deleted.',
     summary: 'Remove an SSO connection',
     answers: { 204: null },
     conflicts: ['SSO_CONNECTION_IN_USE'],
@@ -449,6 +516,10 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'put',
     path: '/v1/sso-connections/{id}/source',
+    id: 'putSsoSource',
+    tag: 'sso-sources',
+    description:
+      "Attaches a source (Okta, Entra ID or Google Workspace) that pulls the connection's logins and assignment lists, or replaces it. The secret is stored encrypted and never answered.",
     summary: 'Attach or replace the SSO source that pulls its logins and assignments (SPEC §8)',
     body: ssoSourceRequest,
     answers: { 200: ssoSource },
@@ -456,41 +527,88 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/sso-connections/{id}/source',
+    id: 'getSsoSource',
+    tag: 'sso-sources',
+    description:
+      "The source's state (polling, failing or paused), its last poll and event, the logins it pulled, its last error.",
     summary: 'Its source: state, last poll, last event, events pulled, last error',
     answers: { 200: ssoSource },
   },
   {
     method: 'post',
     path: '/v1/sso-connections/{id}/source/sync',
+    id: 'syncSsoSource',
+    tag: 'sso-sources',
+    description: 'Makes the next poll due now, logins and assignment lists alike.',
     summary: 'Poll the source now',
     answers: { 202: ssoSource },
   },
-  { method: 'delete', path: '/v1/sso-connections/{id}/source', summary: 'Detach the source', answers: { 204: null } },
+  {
+    method: 'delete',
+    path: '/v1/sso-connections/{id}/source',
+    id: 'deleteSsoSource',
+    tag: 'sso-sources',
+    description: 'Detaches the source: logins then come only from outside producers.',
+    summary: 'Detach the source',
+    answers: { 204: null },
+  },
   {
     method: 'get',
     path: '/v1/applications',
+    id: 'listApplications',
+    tag: 'applications',
+    description:
+      'The applications seen in SSO logins, each with its instances (one per SSO connection and app) and their connection.',
     summary: 'Applications, their instances and connections',
     answers: { 200: applications },
   },
   {
     method: 'get',
     path: '/v1/applications/{appKey}/eligibility',
+    id: 'getEligibility',
+    tag: 'applications',
+    description:
+      'Whether each instance of the application can be connected now and, when not, the refusal code a connect would answer (R7).',
     summary: 'Which instances can be connected, and why not (R7)',
     answers: { 200: eligibility },
   },
   {
     method: 'post',
     path: '/v1/connections',
+    id: 'createConnection',
+    tag: 'connections',
+    description:
+      'Connects a provisioning or engagement connector to an instance (R3–R6). effectiveAt imports an existing connection with its real history.',
     summary: 'Connect an instance (R3–R6)',
     body: connectConnectionRequest,
     answers: { 201: connection },
     conflicts: [...reason.options, 'EFFECTIVE_AT_INVALID'],
   },
-  { method: 'get', path: '/v1/connections', summary: 'Connections', answers: { 200: connections } },
-  { method: 'get', path: '/v1/connections/{id}', summary: 'One connection', answers: { 200: connection } },
+  {
+    method: 'get',
+    path: '/v1/connections',
+    id: 'listConnections',
+    tag: 'connections',
+    description: "The tenant's connections with their periods, or those of one instance (instanceId).",
+    summary: 'Connections, or those of one instance',
+    query: connectionsQuery,
+    answers: { 200: connections },
+  },
+  {
+    method: 'get',
+    path: '/v1/connections/{id}',
+    id: 'getConnection',
+    tag: 'connections',
+    description: 'One connection with its status and connected periods.',
+    summary: 'One connection',
+    answers: { 200: connection },
+  },
   {
     method: 'post',
     path: '/v1/connections/{id}/disconnect',
+    id: 'disconnectConnection',
+    tag: 'connections',
+    description: 'Closes the open period: from its day on, the instance shows the SSO estimate again (R10).',
     summary: 'Disconnect (R10)',
     body: connectionChangeRequest,
     answers: { 200: connection },
@@ -499,6 +617,9 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/v1/connections/{id}/reconnect',
+    id: 'reconnectConnection',
+    tag: 'connections',
+    description: 'Opens a new period (R11).',
     summary: 'Reconnect (R11)',
     body: connectionChangeRequest,
     answers: { 200: connection },
@@ -507,12 +628,19 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/connections/{id}/delete-preview',
+    id: 'previewConnectionDelete',
+    tag: 'connections',
+    description: 'The days whose source or count would change if the connection were deleted; changes nothing.',
     summary: 'What deleting would change, day by day',
     answers: { 200: deletePreview },
   },
   {
     method: 'delete',
     path: '/v1/connections/{id}',
+    id: 'deleteConnection',
+    tag: 'connections',
+    description:
+      "Deletes a disconnected connection and its data; the instance's view is rebuilt in the background (R12). Deleting again answers 202 again.",
     summary: 'Delete a disconnected connection and its data (R12)',
     query: connectionChangeRequest,
     answers: { 202: connectionDeleted },
@@ -521,6 +649,10 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/instances/{id}/provisioning',
+    id: 'getProvisioning',
+    tag: 'views',
+    description:
+      'One row per day of the range: its source (SSO estimate or connector), the provisioned users, their tiers, the active users, and any rebuild in progress.',
     summary: 'The daily view (R8–R14)',
     query: viewRangeQuery,
     answers: { 200: provisioning },
@@ -528,6 +660,9 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/instances/{id}/provisioning/{day}/users',
+    id: 'listDayUsers',
+    tag: 'views',
+    description: 'The users counted on one day, paged.',
     summary: 'The users behind one day',
     query: dayUsersQuery,
     answers: { 200: dayUsers },
@@ -535,6 +670,10 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/instances/{id}/estimate-accuracy',
+    id: 'getEstimateAccuracy',
+    tag: 'views',
+    description:
+      'On days with both a connector snapshot and an estimate: precision, recall, and the users only in one of them.',
     summary: 'The estimate against the connector, per day',
     query: viewRangeQuery,
     answers: { 200: estimateAccuracy },
@@ -542,12 +681,18 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/instances/{id}/reclamation-settings',
+    id: 'getReclamationSettings',
+    tag: 'reclamation',
+    description: 'The inactivity threshold, exempt e-mails, currency and prices of an instance.',
     summary: 'Prices, exemptions and the inactivity threshold of an instance (R18, R19)',
     answers: { 200: reclamationSettings },
   },
   {
     method: 'put',
     path: '/v1/instances/{id}/reclamation-settings',
+    id: 'putReclamationSettings',
+    tag: 'reclamation',
+    description: 'Sets them; they change the report, never a view day.',
     summary: 'Set them (they change no view day)',
     body: reclamationSettingsRequest,
     answers: { 200: reclamationSettings },
@@ -555,6 +700,10 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/instances/{id}/reclamation',
+    id: 'getReclamation',
+    tag: 'reclamation',
+    description:
+      "Today's reclaimable seats of an instance with their reason and monthly waste; with Accept: text/csv, every one of them, streamed.",
     summary: 'Reclaimable seats of today, with reasons and waste (R16–R19); Accept: text/csv streams every one',
     query: reclamationQuery,
     answers: { 200: reclamationReport },
@@ -563,6 +712,9 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/reclamation',
+    id: 'getReclamationSummary',
+    tag: 'reclamation',
+    description: "The tenant's waste per currency, and its instances by monthly waste.",
     summary: 'The tenant’s instances by monthly waste',
     answers: { 200: reclamationSummary },
   },
@@ -614,7 +766,10 @@ export function openApiDocument(version = '1.0.0') {
       answer.headers = { ...RATE_LIMIT_HEADERS, ...answer.headers };
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
+      operationId: op.id,
+      tags: [op.tag],
       summary: op.summary,
+      description: op.description,
       ...(parameters.length ? { parameters } : {}),
       ...(op.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
@@ -628,8 +783,15 @@ export function openApiDocument(version = '1.0.0') {
     info: {
       title: 'Provisioning data platform',
       version,
-      description: 'SPEC §5. Every error body is {"error": {"code", "message", "details"}}.',
+      description:
+        'Who was provisioned on each app instance on each day, on which license tier, and whether the answer comes ' +
+        'from the SSO platform’s estimate or a connector (SPEC §5). Every error body is ' +
+        '{"error": {"code", "message", "details"}}. Every call with a key spends from its request budget.',
+      contact: { name: 'Provisioning data platform team', email: 'platform@provisioning.invalid' },
+      license: { name: 'Proprietary', url: 'https://provisioning.invalid/license' },
     },
+    servers: [{ url: 'http://127.0.0.1:8080', description: 'The gateway as npm start runs it' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {
       securitySchemes: {

@@ -1,4 +1,5 @@
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { traceHeaders } from '@org/tracing';
 import { createIdempotentProducer, physicalTopic, type KafkaSettings } from './kafka-settings';
 
 /**
@@ -28,8 +29,16 @@ export class EventProducer {
    */
   async sendBatch(topicMessages: TopicMessages[]): Promise<void> {
     const producer = await this.connected();
+    // The trace of the sending code travels in each message's headers, unless it names its own.
+    const trace = traceHeaders();
+    const traced = Object.keys(trace).length
+      ? topicMessages.map((t) => ({
+          ...t,
+          messages: t.messages.map((m) => (m.headers?.traceparent ? m : { ...m, headers: { ...trace, ...m.headers } })),
+        }))
+      : topicMessages;
     try {
-      for (const request of requestsOf(topicMessages)) {
+      for (const request of requestsOf(traced)) {
         await producer.sendBatch({
           acks: -1,
           topicMessages: request.map((t) => ({ ...t, topic: physicalTopic(this.settings, t.topic) })),

@@ -8,3 +8,4 @@ export * from './outbox-relay';
 export * from './processed-event.entity';
 export * from './poll-loop';
 export * from './kafka-metrics';
+export * from './dead-letters';

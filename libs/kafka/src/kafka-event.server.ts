@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { consumerLag, dlqMessages, eventsApplied } from './kafka-metrics';
+import { consumerLag, dlqMessages, eventsApplied, measureDlqDepthsWith } from './kafka-metrics';
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
@@ -11,9 +11,11 @@ import {
   type Topic,
   dlqTopicOf,
 } from '@org/contracts';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { EventProducer } from './event-producer';
+import { consumeSpanParent, inSpan, SpanKind } from '@org/tracing';
+import { REDRIVE_HEADER } from './dead-letters';
 import { dlqValue } from './outbox';
 import { physicalTopic, type KafkaSettings } from './kafka-settings';
 import { query, tableOf } from '@org/database';
@@ -74,6 +76,7 @@ export interface ConsumeOptions {
 
 type Handler = ((batch: EventBatch<Topic>, ctx: BaseRpcContext) => Promise<unknown>) & { extras?: ConsumeOptions };
 
+const DLQ_DEPTH_EVERY_MS = 5_000;
 const TRANSIENT_PG = /^(08|40001|40P01|53|57P0)/;
 
 /**
@@ -111,6 +114,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    *  HTTP) while the broker is down, and reports not-ready until its consumers joined. */
   listen(callback: () => void): void {
     this.stopping = false;
+    measureDlqDepthsWith(() => this.dlqDepths());
     for (const [pattern, handler] of this.messageHandlers) {
       void this.consumeWithRetry(pattern as Topic, handler as unknown as Handler);
     }
@@ -131,9 +135,45 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     this.stopping = true;
+    measureDlqDepthsWith(null);
+    await this.depthAdmin?.then((a) => a.disconnect()).catch(() => undefined);
+    this.depthAdmin = undefined;
     // disconnect() waits for the running batch, so its offsets are committed first.
     await Promise.all(this.consumers.map((c) => c.disconnect()));
     this.consumers.length = 0;
+  }
+
+  private depthAdmin?: Promise<Admin>;
+  private depths: { at: number; value: Map<string, number> } = { at: 0, value: new Map() };
+
+  /**
+   * `kafka_dlq_depth` at /metrics: for each topic consumed here, the messages its DLQ keeps. Read
+   * from the broker at most every DLQ_DEPTH_EVERY_MS; while the broker is away, the last values.
+   */
+  private async dlqDepths(): Promise<Map<string, number>> {
+    if (Date.now() - this.depths.at < DLQ_DEPTH_EVERY_MS) return this.depths.value;
+    this.depths.at = Date.now();
+    try {
+      this.depthAdmin ??= (async () => {
+        const admin = this.kafka.admin({ retry: { retries: 1 } });
+        await admin.connect();
+        return admin;
+      })();
+      const admin = await this.depthAdmin;
+      const value = new Map<string, number>();
+      for (const topic of this.messageHandlers.keys()) {
+        const offsets = await admin.fetchTopicOffsets(physicalTopic(this.settings, dlqTopicOf(topic)));
+        value.set(
+          topic,
+          offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0),
+        );
+      }
+      this.depths.value = value;
+    } catch (error) {
+      this.depthAdmin = undefined;
+      this.log.debug(`DLQ depths not read: ${(error as Error).message}`);
+    }
+    return this.depths.value;
   }
 
   on(): never {
@@ -164,7 +204,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(consumer));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined.delete(consumer);
-      this.log.error(`consumer of ${source} crashed (restart: ${payload.restart}): ${payload.error.message}`);
+      const crashed = `consumer of ${source} crashed (restart: ${payload.restart}): ${payload.error.message}`;
+      // kafkajs restarts it by itself (a coordinator loading, a rebalance): start-up noise, not an error.
+      if (payload.restart) this.log.debug(crashed);
+      else this.log.error(crashed);
       if (payload.restart || this.stopping) return;
       // kafkajs gives up on errors it deems not retriable; its partitions would wait for a
       // process restart. A new consumer instead, after a pause (not ready meanwhile).
@@ -245,7 +288,29 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private async applyChunk(topic: Topic, chunk: Received[], handler: Handler): Promise<void> {
+  /**
+   * A chunk in one CONSUMER span, continuing the trace of its first traced message (linked to the
+   * others): the handler's statements, and the outbox rows it writes, belong to that trace.
+   */
+  private applyChunk(topic: Topic, chunk: Received[], handler: Handler): Promise<void> {
+    const { parent, links } = consumeSpanParent(chunk.map((r) => r.message.headers));
+    return inSpan(
+      `${topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent,
+        links,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic,
+          'messaging.batch.message_count': chunk.length,
+        },
+      },
+      () => this.applyChunkNow(topic, chunk, handler),
+    );
+  }
+
+  private async applyChunkNow(topic: Topic, chunk: Received[], handler: Handler): Promise<void> {
     const refused: Refused[] = [];
     const valid: Array<{ received: Received; event: EventOf<Topic> }> = [];
     for (const received of chunk) {
@@ -380,6 +445,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           'x-origin-partition': String(partition),
           'x-origin-offset': message.offset,
           'x-consumer-group': `${this.settings.topicPrefix}${this.options.groupId}.${topic}`,
+          // A message sent back from the DLQ and refused again keeps its count (npm run dlq).
+          ...(message.headers?.[REDRIVE_HEADER] ? { [REDRIVE_HEADER]: String(message.headers[REDRIVE_HEADER]) } : {}),
         },
       })),
     );

@@ -19,3 +19,19 @@ export const consumerLag = new Gauge({
   help: "Messages between the group's committed offset and the partition's end, after its last batch",
   labelNames: ['topic', 'partition', 'group'],
 });
+
+/** How the DLQ depths are read (set by the consumer transport, which knows its topics and its broker). */
+let readDlqDepths: (() => Promise<Map<string, number>>) | null = null;
+export function measureDlqDepthsWith(read: (() => Promise<Map<string, number>>) | null): void {
+  readDlqDepths = read;
+}
+
+export const dlqDepth = new Gauge({
+  name: 'kafka_dlq_depth',
+  help: 'Messages kept in <topic>.dlq (its end minus its start), per topic this service consumes; read at scrape time',
+  labelNames: ['topic'],
+  async collect() {
+    if (!readDlqDepths) return;
+    for (const [topic, depth] of await readDlqDepths()) this.set({ topic }, depth);
+  },
+});

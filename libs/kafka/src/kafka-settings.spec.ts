@@ -1,6 +1,7 @@
 import { allTopicSpecs } from '@org/contracts';
 import type { Kafka } from 'kafkajs';
-import { deleteTopics, ensureTopics, physicalTopic } from './kafka-settings';
+import { logLevel } from 'kafkajs';
+import { deleteTopics, ensureTopics, kafkaLogLevel, physicalTopic } from './kafka-settings';
 
 /** The kafkajs admin calls these functions make, over a broker holding `topics` and `groups`. */
 function adminOver(topics: string[], groups: string[] = [], createErrors: Error[] = [], brokers = 1) {
@@ -92,5 +93,35 @@ describe('deleteTopics', () => {
     const { kafka, deleted } = adminOver(['t1.tenants.v1', 't2.tenants.v1'], ['t1.sso-ingest.tenants.v1', 'other']);
     await deleteTopics(kafka, 't1.');
     expect(deleted).toEqual([['t1.tenants.v1'], ['t1.sso-ingest.tenants.v1']]);
+  });
+});
+
+describe('kafkajs lines', () => {
+  it('puts what passes by itself at debug, and keeps real errors as errors', () => {
+    const { ERROR, WARN, INFO } = logLevel;
+    expect(kafkaLogLevel(ERROR, 'Restarting the consumer in 300ms', { retryCount: 1, retryTime: 300 })).toBe('debug');
+    expect(
+      kafkaLogLevel(ERROR, 'Response GroupCoordinator(key: 10, version: 2)', { error: 'The coordinator is loading' }),
+    ).toBe('debug');
+    expect(
+      kafkaLogLevel(
+        ERROR,
+        'Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+      ),
+    ).toBe('debug');
+    expect(kafkaLogLevel(WARN, 'The group is rebalancing, re-joining', { groupId: 'g' })).toBe('debug');
+    expect(
+      kafkaLogLevel(ERROR, 'Failed to send messages: This server is not the leader for that topic-partition', {
+        retryCount: 0,
+      }),
+    ).toBe('debug');
+    expect(kafkaLogLevel(ERROR, 'Crash: KafkaJSSASLAuthenticationError: SASL SCRAM SHA512 authentication failed')).toBe(
+      'error',
+    );
+    expect(kafkaLogLevel(ERROR, 'Error when calling eachBatch', { error: 'relation "x" does not exist' })).toBe(
+      'error',
+    );
+    expect(kafkaLogLevel(WARN, 'Consumer group received unsubscribed topics')).toBe('warn');
+    expect(kafkaLogLevel(INFO, 'Consumer has joined the group')).toBe('info');
   });
 });

@@ -1,4 +1,6 @@
 import { Kafka, logLevel, type LogEntry, Partitioners, type Producer } from 'kafkajs';
+import { pino } from 'pino';
+import { traceFields } from '@org/tracing';
 import { allTopicSpecs } from '@org/contracts';
 import type { KafkaSasl } from '@org/config';
 
@@ -19,7 +21,8 @@ export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
-    logLevel: logLevel.WARN,
+    // Debug lines too, when LOG_LEVEL asks for them: retriable noise goes there.
+    logLevel: process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace' ? logLevel.INFO : logLevel.WARN,
     logCreator: kafkaLogs,
     connectionTimeout: 3_000,
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
@@ -47,13 +50,46 @@ function dropNegativeTimeoutWarning() {
 // the consumer, and consumers dedupe by event id, so kafkajs's exactly-once warning is noise.
 const QUIET = [/Limiting retries for the idempotent producer/];
 
-/** kafkajs logs as one JSON line on stderr, like the services' own logs. */
+/**
+ * What kafkajs reports while it waits out something that passes by itself: a coordinator still
+ * loading or moved, a leader being elected, a rebalance, a broker not up yet or restarting, a retry
+ * under way. Hundreds of such lines at start-up or during a broker restart hid the real errors.
+ */
+const RETRIABLE = [
+  /coordinator (is )?(loading|not available)|not the correct coordinator|GroupCoordinator/i,
+  /not the leader|leadership election|no leader|LEADER_NOT_AVAILABLE/i,
+  /rebalanc|not aware of this member|resync group|re-joining/i,
+  /Connection (error|timeout)|ECONNREFUSED|ECONNRESET|Closed connection|Failed to connect|connection.*closed/i,
+  /Restarting the consumer|Response without match|Could not create topics/i,
+];
+
+/** The level a kafkajs line is logged at: retriable noise at debug, the rest as kafkajs says. */
+export function kafkaLogLevel(level: logLevel, message: string, extra: Record<string, unknown> = {}): string {
+  if (level <= logLevel.WARN) {
+    const text = `${message} ${typeof extra.error === 'string' ? extra.error : ''}`;
+    if (extra.retryCount !== undefined || RETRIABLE.some((r) => r.test(text))) return 'debug';
+  }
+  return level <= logLevel.ERROR
+    ? 'error'
+    : level === logLevel.WARN
+      ? 'warn'
+      : level === logLevel.INFO
+        ? 'info'
+        : 'debug';
+}
+
+const kafkaLogger = pino(
+  { name: 'kafkajs', level: process.env.LOG_LEVEL ?? 'info', mixin: traceFields },
+  pino.destination(2),
+);
+
+/** kafkajs logs through pino, like the services' own lines (one format for pino-pretty and log shippers). */
 function kafkaLogs() {
   return ({ level, log }: LogEntry) => {
-    const { message, ...extra } = log;
+    const { message, timestamp: _t, logger: _l, ...extra } = log as LogEntry['log'] & { logger?: string };
     if (QUIET.some((q) => q.test(message))) return;
-    const name = level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
-    process.stderr.write(`${JSON.stringify({ level: name, logger: 'kafkajs', msg: message, ...extra })}\n`);
+    const at = kafkaLogLevel(level, message, extra) as 'error' | 'warn' | 'info' | 'debug';
+    kafkaLogger[at](extra, message);
   };
 }
 

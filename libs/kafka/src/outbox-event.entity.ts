@@ -20,6 +20,10 @@ export class OutboxEvent {
   @Property({ type: 'json' })
   value!: object;
 
+  /** The W3C trace context of the transaction that wrote it (JSON headers), so the send continues that trace. */
+  @Property({ type: 'text', nullable: true })
+  traceContext?: string | null;
+
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt!: Date;
 }

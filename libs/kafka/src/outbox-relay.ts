@@ -4,6 +4,10 @@ import type { EventProducer } from './event-producer';
 import { PollLoop } from './poll-loop';
 import { query, tableOf } from '@org/database';
 import { OutboxEvent } from './outbox-event.entity';
+import { type Span, SpanKind, trace } from '@opentelemetry/api';
+import { contextOfStored, traceHeaders } from '@org/tracing';
+
+const tracer = trace.getTracer('provisioning');
 
 const BATCH = 500;
 
@@ -47,7 +51,7 @@ export class OutboxRelay {
         `select pg_try_advisory_xact_lock(hashtext(current_schema() || '.${outbox.name}')) as locked`,
       );
       if (!locked) return 0;
-      const columns = ['seq', 'topic', 'key', 'value'] as const;
+      const columns = ['seq', 'topic', 'key', 'value', 'traceContext'] as const;
       const rows = (
         await query(
           tx,
@@ -55,13 +59,28 @@ export class OutboxRelay {
         )
       ).map((r) => outbox.row(r));
       if (!rows.length) return 0;
+      // One PRODUCER span per transaction's trace among the rows, continuing it: the messages carry it on.
+      const spans = new Map<string, { span: Span; headers: Record<string, string> }>();
+      for (const stored of new Set(rows.map((r) => r.traceContext).filter((c): c is string => !!c))) {
+        const parent = contextOfStored(stored);
+        if (!parent) continue;
+        const span = tracer.startSpan('outbox publish', { kind: SpanKind.PRODUCER }, parent);
+        spans.set(stored, { span, headers: traceHeaders(trace.setSpan(parent, span)) });
+      }
       // sendBatch keeps the order of messages within each topic and partition.
-      const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+      const byTopic = new Map<string, Array<{ key: string; value: string; headers?: Record<string, string> }>>();
       for (const row of rows) {
         if (!byTopic.has(row.topic)) byTopic.set(row.topic, []);
-        byTopic.get(row.topic)!.push({ key: row.key, value: JSON.stringify(row.value) });
+        const headers = row.traceContext ? spans.get(row.traceContext)?.headers : undefined;
+        byTopic
+          .get(row.topic)!
+          .push({ key: row.key, value: JSON.stringify(row.value), ...(headers ? { headers } : {}) });
       }
-      await this.producer.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+      try {
+        await this.producer.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+      } finally {
+        for (const { span } of spans.values()) span.end();
+      }
       await query(tx, `delete from ${outbox.name} where ${seq} = any(?::bigint[])`, [rows.map((r) => r.seq)]);
       this.published += rows.length;
       // Refusals decided after the fact (a wait given up…) leave through the outbox: counted when they do.

@@ -70,6 +70,8 @@ describe('addToOutbox', () => {
         ['tenants.v1', 'tenants.v1.dlq'],
         ['a', 'b'],
         ['{"n":1}', '{"n":2}'],
+        // No trace here: the relay's send then starts none.
+        [null, null],
       ],
     ]);
   });

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ErrorCode, Topic } from '@org/contracts';
 import { query, tableOf } from '@org/database';
+import { currentTraceContext } from '@org/tracing';
 import { OutboxEvent } from './outbox-event.entity';
 
 export interface OutgoingEvent {
@@ -82,7 +83,15 @@ export function dlqEntry(
 export async function addToOutbox(em: EntityManager, events: OutgoingEvent[]): Promise<void> {
   if (!events.length) return;
   const outbox = tableOf(em, OutboxEvent);
-  const columns = ['topic', 'key', 'value'] as const;
+  const columns = ['topic', 'key', 'value', 'traceContext'] as const;
+  const traceContext = currentTraceContext();
   // Raw: one unnest insert for every event of a transaction, on every write path (npm run bench -- ingest).
-  await query(em, outbox.bulkInsert(columns), outbox.arrays(events, columns));
+  await query(
+    em,
+    outbox.bulkInsert(columns),
+    outbox.arrays(
+      events.map((e) => ({ ...e, traceContext })),
+      columns,
+    ),
+  );
 }

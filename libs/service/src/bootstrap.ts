@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KafkaEventServer } from '@org/kafka';
 import { Logger } from 'nestjs-pino';
+import { stopTracing } from '@org/tracing';
 import { rememberRequestKeys } from './audit';
 import { timeRequests } from './metrics';
 import { parseRequests } from './request-parsing';
@@ -29,9 +30,10 @@ export async function startService(
   const shutdown = (signal: string) => {
     app.get(Logger).log(`${signal}: shutting down`);
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    // The spans still buffered leave before the process does.
     app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => stopTracing().then(() => process.exit(0)),
+      () => stopTracing().then(() => process.exit(1)),
     );
   };
   process.once('SIGTERM', shutdown);

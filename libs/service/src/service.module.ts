@@ -7,6 +7,7 @@ import { ErrorFilter } from '@org/errors';
 import { saslFromEnv } from '@org/config';
 import { KafkaModule } from '@org/kafka';
 import { LoggerModule } from 'nestjs-pino';
+import { traceFields } from '@org/tracing';
 import { HealthController } from './health.controller';
 import { InternalAuthGuard } from './internal-auth.guard';
 import { MetricsHttpController } from './metrics';
@@ -68,6 +69,24 @@ export class ServiceModule {
             level: config.LOG_LEVEL,
             autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
             redact: ['req.headers.authorization', 'req.headers["x-internal-token"]'],
+            // Every line of a traced operation names its trace (issue 21).
+            mixin: traceFields,
+            // On a terminal, readable lines; under npm start (a pipe) JSON, which it shows readable itself.
+            ...(process.stdout.isTTY && process.env.LOG_FORMAT !== 'json'
+              ? {
+                  transport: {
+                    target: 'pino-pretty',
+                    options: {
+                      singleLine: true,
+                      translateTime: 'SYS:HH:MM:ss.l',
+                      ignore: 'pid,hostname,req,res,responseTime',
+                      // As tools/log-lines.mjs shows them under npm start.
+                      messageFormat:
+                        '{msg}{if req.method} {req.method} {req.url} → {res.statusCode} ({responseTime} ms){end}',
+                    },
+                  },
+                }
+              : {}),
           },
         }),
         MikroOrmModule.forRoot({ ...ormOptions(options.database, config.DATABASE_URL), driver: PostgreSqlDriver }),

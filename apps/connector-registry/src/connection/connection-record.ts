@@ -16,12 +16,22 @@ export interface ConnectionRecord extends Connection {
 const uuid = z.uuid();
 export const isUuid = (id: string) => uuid.safeParse(id).success;
 
-/** Connections of a tenant with their periods; another tenant's id is as unknown as a wrong one. */
-export async function connectionsOf(em: EntityManager, tenantId: string, id?: string): Promise<ConnectionRecord[]> {
-  if (id !== undefined && !isUuid(id)) return [];
-  const connections = await em.find(Connection, id === undefined ? { tenantId } : { tenantId, id }, {
-    orderBy: { createdAt: 'asc', id: 'asc' },
-  });
+/**
+ * Connections of a tenant with their periods, all or those of one id or one instance; another
+ * tenant's id is as unknown as a wrong one.
+ */
+export async function connectionsOf(
+  em: EntityManager,
+  tenantId: string,
+  only: { id?: string; instanceId?: string } = {},
+): Promise<ConnectionRecord[]> {
+  const { id, instanceId } = only;
+  if ((id !== undefined && !isUuid(id)) || (instanceId !== undefined && !isUuid(instanceId))) return [];
+  const connections = await em.find(
+    Connection,
+    { tenantId, ...(id === undefined ? {} : { id }), ...(instanceId === undefined ? {} : { instanceId }) },
+    { orderBy: { createdAt: 'asc', id: 'asc' } },
+  );
   return withPeriods(em, connections);
 }
 
@@ -39,7 +49,7 @@ export async function withPeriods(em: EntityManager, connections: Connection[]):
 }
 
 export async function connectionOf(em: EntityManager, tenantId: string, id: string): Promise<ConnectionRecord> {
-  const [found] = await connectionsOf(em, tenantId, id);
+  const [found] = await connectionsOf(em, tenantId, { id });
   if (!found) throw new NotFoundError('connection', id);
   return found;
 }

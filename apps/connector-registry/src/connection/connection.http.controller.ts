@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { connectionChangeRequest } from '@org/contracts';
+import { connectionChangeRequest, connectionsQuery } from '@org/contracts';
 import { parseQuery, parseRequest } from '@org/errors';
 import { TenantId } from '@org/service';
 import { connectionOf, connectionsOf, connectionView } from './connection-record';
@@ -19,8 +19,9 @@ export class ConnectionHttpController {
   ) {}
 
   @Get()
-  async list(@TenantId() tenantId: string) {
-    return { items: (await connectionsOf(this.em, tenantId)).map(connectionView) };
+  async list(@TenantId() tenantId: string, @Query() q: unknown) {
+    const { instanceId } = parseQuery(connectionsQuery, q);
+    return { items: (await connectionsOf(this.em, tenantId, { instanceId })).map(connectionView) };
   }
 
   @Get(':id')

@@ -2,8 +2,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129095425 } from './Migration20261129095425';
 import { Migration20261129111223_connections } from './Migration20261129111223_connections';
+import { Migration20261130223013_outbox_trace } from './Migration20261130223013_outbox_trace';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095425', class: Migration20261129095425 },
   { name: 'Migration20261129111223_connections', class: Migration20261129111223_connections },
+  { name: 'Migration20261130223013_outbox_trace', class: Migration20261130223013_outbox_trace },
 ];

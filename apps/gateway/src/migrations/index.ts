@@ -4,10 +4,12 @@ import { Migration20261129095429 } from './Migration20261129095429';
 import { Migration20261130131310_inactive_after_days } from './Migration20261130131310_inactive_after_days';
 import { Migration20261130194219_tenant_keys } from './Migration20261130194219_tenant_keys';
 import { Migration20261130220018_audit } from './Migration20261130220018_audit';
+import { Migration20261130223003_outbox_trace } from './Migration20261130223003_outbox_trace';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095429', class: Migration20261129095429 },
   { name: 'Migration20261130131310_inactive_after_days', class: Migration20261130131310_inactive_after_days },
   { name: 'Migration20261130194219_tenant_keys', class: Migration20261130194219_tenant_keys },
   { name: 'Migration20261130220018_audit', class: Migration20261130220018_audit },
+  { name: 'Migration20261130223003_outbox_trace', class: Migration20261130223003_outbox_trace },
 ];

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { connectorEventKey, TOPICS } from '@org/contracts';
 import { query, type Table, tableOf } from '@org/database';
-import { addToOutbox, dlqEntry, PollLoop } from '@org/kafka';
+import { addToOutbox, dlqEntry, PollLoop, ProcessedEvent } from '@org/kafka';
 import { SERVICE_CONFIG } from '@org/service';
 import type { ResolverConfig } from '../config';
 import { ConnectionFact } from '../fact/connection-fact.entity';
@@ -76,6 +76,14 @@ export class WaitingConnectorDataService implements OnApplicationBootstrap, OnMo
         unknown(usage),
         this.config.RESOLVER_CONNECTION_WAIT_MS,
       );
+      // Given up is not applied: the ids are forgotten, so a redrive from the DLQ is judged again.
+      const givenUp = [...unknownPages, ...incompletePages].map((p) => p.event.id);
+      if (givenUp.length) {
+        const processed = tableOf(em, ProcessedEvent);
+        await query(em, `delete from ${processed.name} where ${processed.column('eventId')} = any(?::uuid[])`, [
+          givenUp,
+        ]);
+      }
       const waited = (ms: number) => `still unknown after waiting ${ms} ms`;
       await addToOutbox(em, [
         ...unknownPages.map((p) =>

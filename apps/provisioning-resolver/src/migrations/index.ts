@@ -13,6 +13,7 @@ import { Migration20261130103000_held_pages_as_json } from './Migration202611301
 import { Migration20261130103704_shown_days } from './Migration20261130103704_shown_days';
 import { Migration20261130131529_reclamation_facts } from './Migration20261130131529_reclamation_facts';
 import { Migration20261130131910_reclamation_settings } from './Migration20261130131910_reclamation_settings';
+import { Migration20261130223016_outbox_trace } from './Migration20261130223016_outbox_trace';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095427', class: Migration20261129095427 },
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130103704_shown_days', class: Migration20261130103704_shown_days },
   { name: 'Migration20261130131529_reclamation_facts', class: Migration20261130131529_reclamation_facts },
   { name: 'Migration20261130131910_reclamation_settings', class: Migration20261130131910_reclamation_settings },
+  { name: 'Migration20261130223016_outbox_trace', class: Migration20261130223016_outbox_trace },
 ];

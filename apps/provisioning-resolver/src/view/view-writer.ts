@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { instanceKey, newEvent, TOPICS } from '@org/contracts';
 import { query, tableOf } from '@org/database';
+import { inSpan } from '@org/tracing';
 import { dayOf, dayToIso, mergeRanges } from '@org/days';
 import { addToOutbox, type OutgoingEvent } from '@org/kafka';
 import { loadInstanceFacts, timeZoneOf } from './instance-facts';
@@ -230,12 +231,18 @@ async function writeViewDays(
   const rows = days.map((d) => ({ ...d, instanceId, generation, shown: JSON.stringify(shownDay(d)) }));
   const key = ['instanceId', 'generation', 'day'] as const;
   const values = table.properties.filter((p) => !(key as readonly string[]).includes(p));
-  // Raw: one `unnest` upsert for a whole range of days (npm run bench -- rebuild, snapshot).
-  await query(
-    em,
-    `${table.bulkInsert(table.properties)}
-     on conflict (${table.columns(key)}) do update set ${table.excluded(values)}`,
-    table.arrays(rows, table.properties),
+  // A span of its own: the end of a change's trace, from the API call to the days it changed.
+  await inSpan(
+    'view write',
+    { attributes: { 'instance.id': instanceId, 'view.generation': generation, 'view.days': days.length } },
+    () =>
+      // Raw: one `unnest` upsert for a whole range of days (npm run bench -- rebuild, snapshot).
+      query(
+        em,
+        `${table.bulkInsert(table.properties)}
+         on conflict (${table.columns(key)}) do update set ${table.excluded(values)}`,
+        table.arrays(rows, table.properties),
+      ),
   );
 }
 

@@ -6,6 +6,7 @@ import { Migration20261130082501_first_login } from './Migration20261130082501_f
 import { Migration20261130090427_day_multiranges } from './Migration20261130090427_day_multiranges';
 import { Migration20261130130713_user_activity } from './Migration20261130130713_user_activity';
 import { Migration20261130131435_first_assignment_list } from './Migration20261130131435_first_assignment_list';
+import { Migration20261130223009_outbox_trace } from './Migration20261130223009_outbox_trace';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129095423', class: Migration20261129095423 },
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130090427_day_multiranges', class: Migration20261130090427_day_multiranges },
   { name: 'Migration20261130130713_user_activity', class: Migration20261130130713_user_activity },
   { name: 'Migration20261130131435_first_assignment_list', class: Migration20261130131435_first_assignment_list },
+  { name: 'Migration20261130223009_outbox_trace', class: Migration20261130223009_outbox_trace },
 ];

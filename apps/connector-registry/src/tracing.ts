@@ -1,0 +1,4 @@
+// Imported first by main.ts: tracing must patch http and pg before anything loads them.
+import { startTracing } from '@org/tracing';
+
+startTracing('connector-registry');

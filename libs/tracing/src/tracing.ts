@@ -1,0 +1,69 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+
+/** Routes whose calls are not traced: probes and scrapes would drown the traces that matter. */
+const UNTRACED = /^\/(healthz|readyz|metrics)(\?|$)/;
+
+let provider: TracerProvider | null = null;
+
+/**
+ * Tracing of one process (issue 21), started before anything it instruments is loaded: HTTP in
+ * and out (the gateway's fetch is undici), PostgreSQL (pg, under MikroORM), and Kafka by hand
+ * (libs/kafka: trace context in message headers, through the outbox). W3C trace context
+ * everywhere. Spans leave over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and nowhere
+ * otherwise — but they are still made, so log lines carry a traceId and context still travels.
+ * `exporter` is for tests.
+ */
+export function startTracing(serviceName: string, exporter?: SpanExporter): TracerProvider {
+  if (provider) return provider;
+  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const chosen = exporter ?? (endpoint ? new OTLPTraceExporter() : null);
+  const delay = Number(process.env.OTEL_BSP_SCHEDULE_DELAY);
+  provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: chosen
+      ? [
+          new BatchSpanProcessor({
+            exporter: chosen,
+            ...(Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {}),
+          }),
+        ]
+      : [],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  trace.setGlobalTracerProvider(provider);
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? '') }),
+      new UndiciInstrumentation(),
+      // Only statements inside a traced operation: the background loops' polling is not worth a trace each.
+      new PgInstrumentation({ requireParentSpan: true }),
+    ],
+  });
+  return provider;
+}
+
+/** Sends the spans still buffered (at shutdown). */
+export async function stopTracing(): Promise<void> {
+  await provider?.shutdown().catch(() => undefined);
+}
+
+/** `traceId` and `spanId` of the active span, for every log line (pino's mixin). */
+export function traceFields(): { traceId?: string; spanId?: string } {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { traceId, spanId };
+}
