@@ -13,7 +13,7 @@
 // Last line: one JSON object.
 import { Partitioners } from 'kafkajs';
 import { ssoEventKey, TOPIC_SPECS, TOPICS } from '@org/contracts';
-import { createIdempotentProducer, createKafka } from '@org/kafka';
+import { createIdempotentProducer, createKafka, groupLag } from '@org/kafka';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -253,10 +253,18 @@ async function main() {
       await fill(send, SCALE_EVENTS, scaleConnectionId);
       await Promise.all(Array.from({ length: count }, (_, i) => start(i)));
       // Timed from the moment every instance is in the group, on what was still to apply then.
-      const lagAtStart = await lagOf(adminKafka, bench.topicPrefix, topic);
-      const t0 = Date.now();
-      await until(async () => (await lagOf(adminKafka, bench.topicPrefix, topic)) === 0, 600_000, 200);
-      return lagAtStart / ((Date.now() - t0) / 1000);
+      // One admin connection for the whole wait.
+      const lagReader = adminKafka.admin();
+      await lagReader.connect();
+      try {
+        const lag = () => groupLag(lagReader, `${bench.topicPrefix}sso-ingest.${TOPICS.ssoEvents}`, [topic]);
+        const lagAtStart = await lag();
+        const t0 = Date.now();
+        await until(async () => (await lag()) === 0, 600_000, 200);
+        return lagAtStart / ((Date.now() - t0) / 1000);
+      } finally {
+        await lagReader.disconnect();
+      }
     };
     const one = PARTS.has('scale') ? await drainRate(1) : NaN;
     const two = PARTS.has('scale') ? await drainRate(2) : NaN;
@@ -348,22 +356,4 @@ async function fill(
 }
 
 /** What sso-ingest's consumer group of sso.events.v1 has yet to apply. */
-async function lagOf(kafka: ReturnType<typeof createKafka>, prefix: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const groupId = `${prefix}sso-ingest.${TOPICS.ssoEvents}`;
-    let lag = 0;
-    for (const t of await admin.fetchOffsets({ groupId, topics: [topic] }))
-      for (const p of t.partitions) {
-        const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
-        lag += Math.max(0, end - Math.max(0, Number(p.offset)));
-      }
-    return lag;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 runBench(main);

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
+import { type Admin, AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 
 const root = join(__dirname, '../..');
 const here = __dirname;
@@ -256,43 +256,63 @@ export async function grantAcls(topicPrefix = ''): Promise<KafkaAcl[]> {
 }
 
 /** Every partition of the topics under `topicPrefix`: its leader node, replicas and in-sync replicas. */
-async function partitionsUnder(topicPrefix: string) {
-  const admin = adminKafka().admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
-    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-    return metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })));
-  } finally {
-    await admin.disconnect();
-  }
+async function partitionsUnder(admin: Admin, topicPrefix: string) {
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+  return metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })));
 }
 
 /** The node that leads most partitions under `topicPrefix` (the one whose loss hurts most), and how many it leads of all. */
 export async function busiestLeader(topicPrefix: string): Promise<{ node: number; leads: number; partitions: number }> {
-  const partitions = await partitionsUnder(topicPrefix);
+  const admin = adminKafka().admin();
+  await admin.connect();
+  const partitions = await partitionsUnder(admin, topicPrefix).finally(() => admin.disconnect());
   const leads = new Map<number, number>();
   for (const p of partitions) leads.set(p.leader, (leads.get(p.leader) ?? 0) + 1);
   const [node, count] = [...leads].sort((a, b) => b[1] - a[1])[0];
   return { node, leads: count, partitions: partitions.length };
 }
 
-/** Waits until every partition under `topicPrefix` has each of its replicas in sync again; returns how long that took. */
+/**
+ * Waits until every partition under `topicPrefix` has each of its replicas in sync again; returns
+ * how long that took. One admin connection for the wait, made again only when it breaks.
+ */
 export async function untilInSync(topicPrefix: string, timeoutMs = 180_000): Promise<number> {
   const started = Date.now();
-  for (;;) {
-    const behind = (await partitionsUnder(topicPrefix).catch(() => [{ isr: [], replicas: [0] }])).filter(
-      (p) => p.isr.length < p.replicas.length,
-    );
-    if (!behind.length) return Date.now() - started;
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`${behind.length} partitions under ${topicPrefix} not in sync after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
+  let admin: Admin | null = null;
+  try {
+    for (;;) {
+      let behind: number;
+      try {
+        if (!admin) {
+          admin = adminKafka().admin();
+          await admin.connect();
+        }
+        behind = (await partitionsUnder(admin, topicPrefix)).filter((p) => p.isr.length < p.replicas.length).length;
+      } catch {
+        // A node still away: ask again on a new connection.
+        await admin?.disconnect().catch(() => undefined);
+        admin = null;
+        behind = -1;
+      }
+      if (behind === 0) return Date.now() - started;
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`partitions under ${topicPrefix} not in sync after ${timeoutMs} ms (${behind} behind)`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await admin?.disconnect().catch(() => undefined);
   }
 }
 
-/** Starts every node, waits for all of them to be brokers of one cluster, and grants the ACLs. */
-export async function startCluster(nodes: number): Promise<{ brokers: string[]; credentials: string }> {
+/**
+ * Starts every node and waits for all of them to be brokers of one cluster; with `grantFor`, grants
+ * the ACLs of the principals under that topic prefix (tests and benchmarks grant their own).
+ */
+export async function startCluster(
+  nodes: number,
+  grantFor?: { topicPrefix: string },
+): Promise<{ brokers: string[]; credentials: string }> {
   const c = credentials(nodes);
   if (c.nodes !== nodes)
     throw new Error(`${clusterDir()} holds a ${c.nodes}-node cluster: stop it and remove the folder first`);
@@ -310,7 +330,7 @@ export async function startCluster(nodes: number): Promise<{ brokers: string[]; 
   } finally {
     await admin.disconnect();
   }
-  await grantAcls(process.env.KAFKA_TOPIC_PREFIX ?? '');
+  if (grantFor) await grantAcls(grantFor.topicPrefix);
   log('ready');
   return { brokers: clusterBrokers(nodes), credentials: join(clusterDir(), 'credentials.json') };
 }
@@ -332,7 +352,7 @@ export async function stopCluster(): Promise<void> {
 if (require.main === module) {
   const [command, arg] = process.argv.slice(2);
   const run: Record<string, () => Promise<unknown>> = {
-    cluster: () => startCluster(Number(arg ?? 3)),
+    cluster: () => startCluster(Number(arg ?? 3), { topicPrefix: process.env.KAFKA_TOPIC_PREFIX ?? '' }),
     'cluster-stop': stopCluster,
     'node-kill': async () => killNode(Number(arg)),
     'node-start': () => startNode(Number(arg)),

@@ -3,7 +3,7 @@
 // and the views of every instance to compare with a fault-free run.
 import { connectorEventKey, dlqTopicOf, instanceIdOf, instanceKey, ssoEventKey, TOPICS } from '@org/contracts';
 import { aConnectionChange, aLogin, aSnapshotPage } from '@org/contracts/testing';
-import { createKafka, EventProducer } from '@org/kafka';
+import { createKafka, EventProducer, groupLag } from '@org/kafka';
 import { gatewayCall, newScope, type Product, readTopic, scopeKafka, startProduct } from '@org/testing';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -246,16 +246,7 @@ async function totalLag(admin: ReturnType<ReturnType<typeof createKafka>['admin'
     .map((g) => g.groupId)
     .filter((g) => g.startsWith(prefix) && !g.includes('view-cache'));
   let lag = 0;
-  for (const groupId of groups) {
-    for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      for (const p of partitions) {
-        const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
-        const committed = Number(p.offset) < 0 ? 0 : Number(p.offset);
-        lag += Math.max(0, end - committed);
-      }
-    }
-  }
+  for (const groupId of groups) lag += await groupLag(admin, groupId);
   return lag;
 }
 

@@ -9,6 +9,7 @@ import {
   TOPICS,
 } from '@org/contracts';
 import { Kafka, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
+import { context, propagation } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { InvalidEventError, problemsOf } from './invalid-event.error';
@@ -190,6 +191,10 @@ export class ConnectorClient {
 
   private async send(topic: string, messages: Array<{ key: string; value: unknown }>): Promise<void> {
     const physical = `${this.options.topicPrefix ?? ''}${topic}`;
+    // The caller's trace, if it has one (OpenTelemetry's API does nothing without an SDK).
+    const headers: Record<string, string> = {};
+    propagation.inject(context.active(), headers);
+    const traced = Object.keys(headers).length ? { headers } : {};
     let chunk: Message[] = [];
     let bytes = 0;
     for (const m of messages) {
@@ -199,7 +204,7 @@ export class ConnectorClient {
         chunk = [];
         bytes = 0;
       }
-      chunk.push({ key: m.key, value });
+      chunk.push({ key: m.key, value, ...traced });
       bytes += value.length + m.key.length;
     }
     if (chunk.length) await this.sendWithRetries(physical, chunk);

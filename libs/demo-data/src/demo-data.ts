@@ -7,6 +7,10 @@
 // contract's topics for events. Deterministic: the same demo every time.
 import type { KafkaSasl } from '@org/config';
 import { ConnectorClient, type LoginInput } from '@org/connector-sdk';
+import { dayOf, dayToIso } from '@org/days';
+
+/** The demo tenant's zone; its usage days are days of this zone. */
+const TIME_ZONE = 'Europe/Berlin';
 
 const DAY = 86_400_000;
 
@@ -127,7 +131,7 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
   try {
     const tenant = await api<{ tenantId: string; apiKey: string }>('POST', '/v1/tenants', options.adminKey, {
       name: 'Demo Co',
-      timeZone: 'Europe/Berlin',
+      timeZone: TIME_ZONE,
     });
     const key = tenant.apiKey;
     const tenantId = tenant.tenantId;
@@ -262,7 +266,8 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
         usage.map(({ p, d }) => ({
           connectionId: slack.id,
           userId: p.userId,
-          day: new Date(now - d * DAY).toISOString().slice(0, 10),
+          // The tenant's days: in the hour after midnight in Berlin, UTC is still on the day before.
+          day: dayToIso(dayOf(now - d * DAY, TIME_ZONE)),
           events: 1 + ((p.every * (d + 1)) % 40),
         })),
       )

@@ -9,3 +9,4 @@ export * from './processed-event.entity';
 export * from './poll-loop';
 export * from './kafka-metrics';
 export * from './dead-letters';
+export * from './group-lag';

@@ -1,3 +1,5 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { inSpan } from '@org/tracing';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectorClient } from '@org/connector-sdk';
@@ -82,7 +84,9 @@ export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       .fork()
       .find(SsoSource, { ssoConnectionId: { $in: ids } }, { populate: ['sealedSecret'], disableIdentityMap: true });
     for (const source of sources) {
-      const poll = pollSource(this.deps, source)
+      // A poll is a trace of its own: the platform's HTTP calls, the events produced, the writes.
+      const attributes = { 'sso.platform': source.platform, 'sso.connection.id': source.ssoConnectionId };
+      const poll = inSpan('sso-source poll', { parent: ROOT_CONTEXT, attributes }, () => pollSource(this.deps, source))
         .catch((error) => this.logger.error(`polling ${source.ssoConnectionId} failed to record its outcome: ${error}`))
         .finally(() => {
           this.running.delete(poll);
