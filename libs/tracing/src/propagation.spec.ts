@@ -14,7 +14,7 @@ import {
 // the outbox row written in it, the relay's send continuing it, the consumer's chunk under it.
 describe('trace context through the outbox and Kafka headers', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = startTracing('test', exporter);
+  const provider = startTracing('test', { exporter });
   const spans = async () => {
     await provider.forceFlush();
     return exporter.getFinishedSpans();
