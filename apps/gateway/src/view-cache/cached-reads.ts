@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { httpDuration } from '@org/service';
+import { traceIncoming } from '@org/tracing';
 import { keyHashOf, TenantKeys } from '../auth/tenant-keys';
 import { ViewCache } from './view-cache';
 
@@ -21,7 +22,8 @@ export function answerCachedReads(app: INestApplication): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const hit = cachedAnswer(req);
-    if (!hit) return framework.forEach((handle) => handle(req, res));
+    // Every call but a hit is traced (tracing.ts turns the instrumentation of incoming calls off).
+    if (!hit) return traceIncoming(req, res, () => framework.forEach((handle) => handle(req, res)));
     res.statusCode = hit.status;
     res.setHeader('content-type', hit.contentType);
     res.setHeader('x-cache', 'hit');
