@@ -36,6 +36,8 @@ let provider: TracerProvider | null = null;
 export function startTracing(serviceName: string, options: TracingOptions = {}): TracerProvider {
   const { exporter, incomingHttp = true } = options;
   if (provider) return provider;
+  // OpenTelemetry's switch: no SDK at all (the API then does nothing, at no cost).
+  if (process.env.OTEL_SDK_DISABLED === 'true') return (provider = new TracerProvider());
   const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const chosen = exporter ?? (endpoint ? new OTLPTraceExporter() : null);
   const delay = Number(process.env.OTEL_BSP_SCHEDULE_DELAY);
