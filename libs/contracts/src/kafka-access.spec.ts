@@ -28,9 +28,9 @@ describe('SPEC §7: the principals and their ACLs', () => {
       const consumed = topicsIn(name, /@EventPattern\(TOPICS\.(\w+)/g);
       const subscribed = topicsIn(name, /subscribe\(\{ topic: physicalTopic\(settings, TOPICS\.(\w+)\)/g);
       const produced = topicsIn(name, /topic: TOPICS\.(\w+)/g);
-      // recordChange (libs/service) writes the audit of a change to audit.v1.
+      // recordChange and auditEntry (libs/service) write the audit of a change to audit.v1.
       const audits = sources(join(root, 'apps', name, 'src')).some((f) =>
-        readFileSync(f, 'utf8').includes('recordChange('),
+        /recordChange\(|auditEntry\(/.test(readFileSync(f, 'utf8')),
       );
       if (audits) produced.add(TOPICS.audit);
       expect(new Set(principal.consumes)).toEqual(new Set([...consumed, ...subscribed]));

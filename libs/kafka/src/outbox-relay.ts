@@ -4,10 +4,7 @@ import type { EventProducer } from './event-producer';
 import { PollLoop } from './poll-loop';
 import { query, tableOf } from '@org/database';
 import { OutboxEvent } from './outbox-event.entity';
-import { type Span, SpanKind, trace } from '@opentelemetry/api';
-import { contextOfStored, traceHeaders } from '@org/tracing';
-
-const tracer = trace.getTracer('provisioning');
+import { publishSpanOf } from '@org/tracing';
 
 const BATCH = 500;
 
@@ -60,12 +57,10 @@ export class OutboxRelay {
       ).map((r) => outbox.row(r));
       if (!rows.length) return 0;
       // One PRODUCER span per transaction's trace among the rows, continuing it: the messages carry it on.
-      const spans = new Map<string, { span: Span; headers: Record<string, string> }>();
+      const spans = new Map<string, NonNullable<ReturnType<typeof publishSpanOf>>>();
       for (const stored of new Set(rows.map((r) => r.traceContext).filter((c): c is string => !!c))) {
-        const parent = contextOfStored(stored);
-        if (!parent) continue;
-        const span = tracer.startSpan('outbox publish', { kind: SpanKind.PRODUCER }, parent);
-        spans.set(stored, { span, headers: traceHeaders(trace.setSpan(parent, span)) });
+        const publish = publishSpanOf(stored);
+        if (publish) spans.set(stored, publish);
       }
       // sendBatch keeps the order of messages within each topic and partition.
       const byTopic = new Map<string, Array<{ key: string; value: string; headers?: Record<string, string> }>>();

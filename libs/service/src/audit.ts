@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { INestApplication } from '@nestjs/common';
 import { type AuditAction, type AuditTarget, newEvent, TOPICS } from '@org/contracts';
-import { addToOutbox } from '@org/kafka';
+import { addToOutbox, type OutgoingEvent } from '@org/kafka';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { INTERNAL_TOKEN_HEADER, sameSecret } from './internal-auth.guard';
 import type { BaseServiceConfig } from './service.module';
@@ -42,18 +42,20 @@ export interface Change {
 }
 
 /**
- * SPEC §5's audit trail: a change made through the API is recorded in the transaction that makes
- * it (an outbox row on audit.v1, keyed by tenant), so a change and its record commit together or
- * not at all. The gateway keeps them for `GET /v1/audit`.
+ * SPEC §5's audit trail: the outbox row (on audit.v1, keyed by tenant) of a change made through
+ * the API, for the transaction that makes it — beside the change's own events, in one insert
+ * (`addToOutbox(em, [event, auditEntry(change)])`), so a change and its record commit together.
+ * The gateway keeps them for `GET /v1/audit`.
  */
-export async function recordChange(em: EntityManager, change: Change): Promise<void> {
+export function auditEntry(change: Change): OutgoingEvent {
   const { tenantId, action, target, details = {} } = change;
   const keyId = change.keyId !== undefined ? change.keyId : (requestKeys.getStore() ?? null);
-  await addToOutbox(em, [
-    {
-      topic: TOPICS.audit,
-      key: tenantId,
-      value: newEvent('audit.recorded', tenantId, { keyId, action, target, details }),
-    },
-  ]);
+  return {
+    topic: TOPICS.audit,
+    key: tenantId,
+    value: newEvent('audit.recorded', tenantId, { keyId, action, target, details }),
+  };
 }
+
+/** The audit of a change that queues no other event (see auditEntry). */
+export const recordChange = (em: EntityManager, change: Change): Promise<void> => addToOutbox(em, [auditEntry(change)]);

@@ -71,22 +71,6 @@ export class ServiceModule {
             redact: ['req.headers.authorization', 'req.headers["x-internal-token"]'],
             // Every line of a traced operation names its trace (issue 21).
             mixin: traceFields,
-            // On a terminal, readable lines; under npm start (a pipe) JSON, which it shows readable itself.
-            ...(process.stdout.isTTY && process.env.LOG_FORMAT !== 'json'
-              ? {
-                  transport: {
-                    target: 'pino-pretty',
-                    options: {
-                      singleLine: true,
-                      translateTime: 'SYS:HH:MM:ss.l',
-                      ignore: 'pid,hostname,req,res,responseTime',
-                      // As tools/log-lines.mjs shows them under npm start.
-                      messageFormat:
-                        '{msg}{if req.method} {req.method} {req.url} → {res.statusCode} ({responseTime} ms){end}',
-                    },
-                  },
-                }
-              : {}),
           },
         }),
         MikroOrmModule.forRoot({ ...ormOptions(options.database, config.DATABASE_URL), driver: PostgreSqlDriver }),

@@ -4,6 +4,7 @@ import {
   type Link,
   propagation,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -12,7 +13,8 @@ import {
 /** A chunk of thousands of messages links to the first few traces only. */
 const MAX_LINKS = 32;
 
-const tracer = () => trace.getTracer('provisioning');
+/** The one tracer of the project's own spans. */
+export const tracer = () => trace.getTracer('provisioning');
 
 /** Kafka header values as kafkajs gives them (Buffer, string, or arrays of them). */
 type HeaderValue = Buffer | string | Array<Buffer | string> | undefined;
@@ -56,6 +58,18 @@ export function contextOfStored(stored: string | null | undefined): Context | nu
   }
 }
 
+/**
+ * The PRODUCER span of the send of outbox rows written under `stored` (see currentTraceContext),
+ * continuing that trace, and the headers that carry it on; null when nothing readable was kept.
+ * The caller ends the span once the broker has the messages.
+ */
+export function publishSpanOf(stored: string): { span: Span; headers: Record<string, string> } | null {
+  const parent = contextOfStored(stored);
+  if (!parent) return null;
+  const span = tracer().startSpan('outbox publish', { kind: SpanKind.PRODUCER }, parent);
+  return { span, headers: traceHeaders(trace.setSpan(parent, span)) };
+}
+
 /** Runs `fn` in a new span (child of the active one unless `parent` is given), ending it however `fn` ends. */
 export async function inSpan<T>(
   name: string,
@@ -87,12 +101,17 @@ export function consumeSpanParent(headers: Array<Record<string, HeaderValue> | u
   parent: Context;
   links: Link[];
 } {
-  const traced = headers
-    .map((h) => trace.getSpanContext(contextOfHeaders(h)))
-    .filter((s): s is NonNullable<typeof s> => s !== undefined && trace.isSpanContextValid(s));
+  // A chunk holds up to thousands of messages: read headers only until the parent and the links are found.
+  const traced: SpanContext[] = [];
+  for (const h of headers) {
+    if (traced.length > MAX_LINKS) break;
+    if (!h?.traceparent) continue;
+    const found = trace.getSpanContext(contextOfHeaders(h));
+    if (found && trace.isSpanContextValid(found)) traced.push(found);
+  }
   if (!traced.length) return { parent: context.active(), links: [] };
   const [first, ...rest] = traced;
-  const links = rest.slice(0, MAX_LINKS).map((c) => ({ context: c }));
+  const links = rest.map((c) => ({ context: c }));
   return { parent: trace.setSpanContext(context.active(), first), links };
 }
 

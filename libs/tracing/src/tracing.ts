@@ -9,6 +9,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import { tracer } from './propagation';
 
 /** Routes whose calls are not traced: probes and scrapes would drown the traces that matter. */
 const UNTRACED = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -93,16 +94,14 @@ export function traceIncoming(req: IncomingMessage, res: ServerResponse, handle:
   if (UNTRACED.test(req.url ?? '')) return handle();
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const method = req.method ?? 'GET';
-  const span = trace
-    .getTracer('provisioning')
-    .startSpan(
-      method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': method, 'url.path': (req.url ?? '').split('?')[0] },
-      },
-      parent,
-    );
+  const span = tracer().startSpan(
+    method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': method, 'url.path': (req.url ?? '').split('?')[0] },
+    },
+    parent,
+  );
   res.once('close', () => {
     span.setAttribute('http.response.status_code', res.statusCode);
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

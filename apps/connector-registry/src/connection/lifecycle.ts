@@ -2,7 +2,7 @@ import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { ConnectionStatus, RegistryConnectionEvent } from '@org/contracts';
 import { NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
-import { recordChange } from '@org/service';
+import { auditEntry } from '@org/service';
 import { type ConnectionRecord, connectionChange, connectionEvent, isUuid, withPeriods } from './connection-record';
 import { Connection } from './connection.entity';
 import { constraintRefusal, effectiveAtOf } from './effective-at';
@@ -39,8 +39,7 @@ export async function changeConnection(
       locked.changedAt = at;
       await tx.flush();
       const [changed] = await withPeriods(tx, [locked]);
-      await addToOutbox(tx, [connectionEvent(eventType, changed)]);
-      await recordChange(tx, connectionChange(eventType, changed));
+      await addToOutbox(tx, [connectionEvent(eventType, changed), auditEntry(connectionChange(eventType, changed))]);
       return changed;
     });
   } catch (error) {

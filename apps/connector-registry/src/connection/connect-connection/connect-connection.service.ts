@@ -2,7 +2,7 @@ import { EntityManager, sql } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
-import { recordChange } from '@org/service';
+import { auditEntry } from '@org/service';
 import { randomUUID } from 'node:crypto';
 import { refusalOf } from '../../application/check-eligibility/eligibility';
 import { eligibilityFactsOf } from '../../application/check-eligibility/eligibility-facts';
@@ -53,8 +53,10 @@ export class ConnectConnectionService {
         });
         await em.insert(ConnectionPeriod, { connectionId: id, instanceId: input.instanceId, from: at });
         const connection = await connectionOf(em, tenantId, id);
-        await addToOutbox(em, [connectionEvent('connection.connected', connection)]);
-        await recordChange(em, connectionChange('connection.connected', connection));
+        await addToOutbox(em, [
+          connectionEvent('connection.connected', connection),
+          auditEntry(connectionChange('connection.connected', connection)),
+        ]);
         return connection;
       });
     } catch (error) {

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { addToOutbox } from '@org/kafka';
-import { recordChange } from '@org/service';
+import { auditEntry } from '@org/service';
 import { randomUUID } from 'node:crypto';
 import { ApiKey } from '../api-key.entity';
 import { newApiKey } from '../../auth/api-key';
@@ -28,24 +28,26 @@ export class CreateTenantService {
         createdAt: new Date(),
       });
       await em.flush();
-      await addToOutbox(em, [tenantChanged(tenant)]);
       const tenantId = tenant.id;
       const { name, timeZone, estimateWindowDays, inactiveAfterDays } = tenant;
       // Made with the admin key, which has no id.
-      await recordChange(em, {
-        tenantId,
-        keyId: null,
-        action: 'tenant.created',
-        target: { type: 'tenant', id: tenantId },
-        details: { name, timeZone, estimateWindowDays, inactiveAfterDays },
-      });
-      await recordChange(em, {
-        tenantId,
-        keyId: null,
-        action: 'key.created',
-        target: { type: 'key', id: firstKey.id },
-        details: { name: firstKey.name, scope: firstKey.scope },
-      });
+      await addToOutbox(em, [
+        tenantChanged(tenant),
+        auditEntry({
+          tenantId,
+          keyId: null,
+          action: 'tenant.created',
+          target: { type: 'tenant', id: tenantId },
+          details: { name, timeZone, estimateWindowDays, inactiveAfterDays },
+        }),
+        auditEntry({
+          tenantId,
+          keyId: null,
+          action: 'key.created',
+          target: { type: 'key', id: firstKey.id },
+          details: { name: firstKey.name, scope: firstKey.scope },
+        }),
+      ]);
       return tenant;
     });
     return { tenant, apiKey: key };

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Body, Controller, Patch } from '@nestjs/common';
 import { NotFoundError, parseRequest } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
-import { recordChange } from '@org/service';
+import { auditEntry } from '@org/service';
 import { CurrentKey, CurrentTenant } from '../../auth/api-key.guard';
 import { Tenant } from '../tenant.entity';
 import { tenantChanged } from '../tenant.events';
@@ -23,14 +23,16 @@ export class UpdateTenantHttpController {
       const changed = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
       em.assign(tenant, changed);
       await em.flush();
-      await addToOutbox(em, [tenantChanged(tenant)]);
-      await recordChange(em, {
-        tenantId,
-        keyId,
-        action: 'tenant.updated',
-        target: { type: 'tenant', id: tenantId },
-        details: changed,
-      });
+      await addToOutbox(em, [
+        tenantChanged(tenant),
+        auditEntry({
+          tenantId,
+          keyId,
+          action: 'tenant.updated',
+          target: { type: 'tenant', id: tenantId },
+          details: changed,
+        }),
+      ]);
       return tenant;
     });
     return tenantView(tenant);

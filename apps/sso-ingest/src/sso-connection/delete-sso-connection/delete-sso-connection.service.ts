@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@org/errors';
 import { addToOutbox } from '@org/kafka';
-import { recordChange } from '@org/service';
+import { auditEntry } from '@org/service';
 import { InstanceConnection } from '../../instance/instance-connection.entity';
 import { SsoInstance } from '../../instance/sso-instance.entity';
 import { SsoConnection } from '../sso-connection.entity';
@@ -37,13 +37,15 @@ export class DeleteSsoConnectionService {
       }
       connection.deletedAt = new Date();
       await em.flush();
-      await addToOutbox(em, [ssoConnectionRemoved(connection)]);
-      await recordChange(em, {
-        tenantId,
-        action: 'sso-connection.deleted',
-        target: { type: 'sso-connection', id },
-        details: { platform: connection.platform, name: connection.name },
-      });
+      await addToOutbox(em, [
+        ssoConnectionRemoved(connection),
+        auditEntry({
+          tenantId,
+          action: 'sso-connection.deleted',
+          target: { type: 'sso-connection', id },
+          details: { platform: connection.platform, name: connection.name },
+        }),
+      ]);
     });
   }
 }

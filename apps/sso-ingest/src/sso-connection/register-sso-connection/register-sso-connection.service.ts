@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { addToOutbox } from '@org/kafka';
-import { recordChange } from '@org/service';
+import { auditEntry } from '@org/service';
 import { randomUUID } from 'node:crypto';
 import { SsoConnection } from '../sso-connection.entity';
 import { ssoConnectionCreated } from '../sso-connection.events';
@@ -23,13 +23,15 @@ export class RegisterSsoConnectionService {
       });
       await em.flush();
       // The registry learns of SSO connections only from this event (R4).
-      await addToOutbox(em, [ssoConnectionCreated(connection)]);
-      await recordChange(em, {
-        tenantId,
-        action: 'sso-connection.registered',
-        target: { type: 'sso-connection', id: connection.id },
-        details: { platform: connection.platform, name: connection.name },
-      });
+      await addToOutbox(em, [
+        ssoConnectionCreated(connection),
+        auditEntry({
+          tenantId,
+          action: 'sso-connection.registered',
+          target: { type: 'sso-connection', id: connection.id },
+          details: { platform: connection.platform, name: connection.name },
+        }),
+      ]);
       return connection;
     });
   }
